@@ -1,0 +1,9 @@
+#!/usr/bin/env python3
+"""Podium: `python build.py build|serve|check|pdf` (see `python build.py --help`)."""
+
+import sys
+
+from podium.cli import main
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

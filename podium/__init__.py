@@ -1,0 +1,1 @@
+"""Podium: build, present, serve and check a course written as remark.js Markdown slides."""

@@ -1,0 +1,165 @@
+"""course.toml: the course's settings, every key validated against a schema kept as data."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Callable
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib  # type: ignore[no-redef]
+
+from .diagnostics import Diagnostic, did_you_mean
+from .highlight import STYLES
+from .model import SourceLocation
+from .properties import parse_duration
+
+Check = Callable[[Any], "str | None"]
+
+
+def _type(kind: type, what: str) -> Check:
+    return lambda v: None if isinstance(v, kind) and not (kind is int and isinstance(v, bool)) else f"expected {what}"
+
+
+def _choice(*values: str) -> Check:
+    return lambda v: None if v in values else "expected one of " + ", ".join(repr(x) for x in values)
+
+
+def _strings(v: Any) -> str | None:
+    return None if isinstance(v, list) and all(isinstance(x, str) for x in v) else "expected a list of strings"
+
+
+def _style(v: Any) -> str | None:
+    if not isinstance(v, str):
+        return "expected a string"
+    return None if v in STYLES else f"unknown highlight style '{v}'{did_you_mean(v, STYLES)}"
+
+
+def _duration(v: Any) -> str | None:
+    return None if isinstance(v, str) and parse_duration(v) is not None else "expected a duration like '45m'"
+
+
+def _severities(v: Any) -> str | None:
+    if not isinstance(v, dict):
+        return "expected a table of rule = severity"
+    bad = [k for k, x in v.items() if x not in ("error", "warning", "info", "off")]
+    return f"severity of {bad[0]} must be error, warning, info or off" if bad else None
+
+
+SCHEMA: dict[str, Any] = {
+    "title": _type(str, "a string"),
+    "lang": _type(str, "a language tag such as 'en'"),
+    "ratio": _choice("4:3", "16:9"),
+    "highlight_style": _style,
+    "highlight_lines": _type(bool, "true or false"),
+    "slide_number_format": _type(str, "a string such as '%current% / %total%'"),
+    "count_incremental_slides": _type(bool, "true or false"),
+    "exclude_classes": _strings,
+    "inherit_presenter_notes": _type(bool, "true or false"),
+    "max_session_mb": lambda v: None if isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0
+    else "expected a positive number",
+    "duration": _duration,
+    "navigation": {"scroll": _type(bool, "true or false"), "touch": _type(bool, "true or false"),
+                   "click": _type(bool, "true or false")},
+    "check": {"severity": _severities},
+}
+"""Key -> check of its value, or a nested table."""
+
+
+@dataclass(frozen=True, slots=True)
+class CourseOptions:
+    """The settings of a course, defaults as in remark.js."""
+
+    title: str = ""
+    """Course title for the index page (default: the course folder's name)."""
+    lang: str = "en"
+    """Language of the pages."""
+    ratio: str = "4:3"
+    """Slide ratio, 4:3 or 16:9."""
+    highlight_style: str = "default"
+    """Code highlight style (a Pygments style, or a highlight.js name with a close match)."""
+    highlight_lines: bool = False
+    """Highlight code lines that start with `*`."""
+    slide_number_format: str = "%current% / %total%"
+    """Text of the slide number."""
+    count_incremental_slides: bool = True
+    """False: `--` steps share their slide's number."""
+    exclude_classes: tuple[str, ...] = ()
+    """Slides with one of these classes are left out."""
+    inherit_presenter_notes: bool = True
+    """Notes accumulate down a `--` build and from layouts (remark 0.15)."""
+    max_session_mb: float = 2.0
+    """A session file larger than this is refused."""
+    duration: str = ""
+    """Planned length of each session, for presenter pacing (a deck's `duration:` wins)."""
+    navigation: dict = field(default_factory=lambda: {"scroll": True, "touch": True, "click": False})
+    """Which inputs navigate: mouse wheel, touch, click."""
+    severity: dict = field(default_factory=dict)
+    """Check rule id -> error, warning, info or off."""
+
+
+def key_line(text: str, table: str, key: str) -> int:
+    """1-based line where `key` is set inside `[table]` (or at top level when table is '')."""
+    current = ""
+    for number, line in enumerate(text.splitlines(), 1):
+        header = re.match(r"\s*\[+\s*([^\]]+?)\s*\]+", line)
+        if header:
+            current = header.group(1)
+            if table and key == "" and current == table:
+                return number
+            continue
+        if current == table and re.match(rf"\s*[\"']?{re.escape(key)}[\"']?\s*=", line):
+            return number
+        if not table and re.match(rf"\s*{re.escape(key)}\s*\.", line):
+            return number
+    return 1
+
+
+def _walk(data: dict, schema: dict, text: str, where: str, table: str) -> list[Diagnostic]:
+    problems = []
+    for key, value in data.items():
+        line = key_line(text, table, key)
+        location = SourceLocation(where, line, 1)
+        rule = schema.get(key)
+        if rule is None:
+            name = f"{table}.{key}" if table else key
+            problems.append(Diagnostic(location, "error", "config-key",
+                                       f"unknown setting '{name}'{did_you_mean(key, schema)}"))
+        elif isinstance(rule, dict):
+            if isinstance(value, dict):
+                problems += _walk(value, rule, text, where, f"{table}.{key}" if table else key)
+            else:
+                problems.append(Diagnostic(location, "error", "config-value", f"'{key}' must be a table"))
+        elif (message := rule(value)) is not None:
+            problems.append(Diagnostic(location, "error", "config-value", f"{key}: {message}"))
+    return problems
+
+
+def load_options(path: Path | None, shown: str) -> tuple[CourseOptions, list[Diagnostic]]:
+    """Read and validate course.toml; defaults when there is none; problems point at its lines."""
+    if path is None or not path.is_file():
+        return CourseOptions(), []
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        found = re.search(r"line (\d+), column (\d+)", str(error))
+        where = SourceLocation(shown, int(found.group(1)), int(found.group(2))) if found else SourceLocation(shown, 1)
+        reason = re.sub(r"\s*\(at line.*\)$", "", str(error)) if found else "not valid UTF-8 TOML"
+        return CourseOptions(), [Diagnostic(where, "error", "config-syntax", reason)]
+    problems = _walk(data, SCHEMA, text, shown, "")
+    if problems:
+        return CourseOptions(), problems
+    flat = {k: v for k, v in data.items() if not isinstance(SCHEMA[k], dict)}
+    if "exclude_classes" in flat:
+        flat["exclude_classes"] = tuple(flat["exclude_classes"])
+    options = CourseOptions(**flat)
+    if "navigation" in data:
+        options = replace(options, navigation={**options.navigation, **data["navigation"]})
+    if "check" in data and "severity" in data["check"]:
+        options = replace(options, severity=dict(data["check"]["severity"]))
+    return options, []
+

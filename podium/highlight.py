@@ -1,0 +1,76 @@
+"""Pygments adapter: code -> one highlighted HTML line per source line, and style sheets."""
+
+from __future__ import annotations
+
+import functools
+import logging
+
+from markupsafe import Markup
+from pygments import highlight
+from pygments.formatters import HtmlFormatter
+from pygments.lexer import Lexer
+from pygments.lexers import get_lexer_by_name
+from pygments.styles import get_all_styles
+from pygments.util import ClassNotFound
+
+log = logging.getLogger(__name__)
+
+STYLE_ALIASES = {
+    "github": "friendly", "googlecode": "default", "idea": "default", "magula": "default",
+    "docco": "friendly", "ascetic": "bw", "far": "borland", "tomorrow": "tango",
+    "tomorrow-night": "one-dark", "atom-one-dark": "one-dark", "atom-one-light": "xcode",
+    "obsidian": "monokai", "sunburst": "monokai", "railscasts": "monokai", "dark": "native",
+    "arta": "native", "ir-black": "native", "hybrid": "native", "agate": "native",
+    "androidstudio": "native", "darcula": "dracula", "darkula": "dracula", "rainbow": "rainbow_dash",
+}
+"""highlight.js style names used in remark decks -> the closest Pygments style."""
+
+STYLES: frozenset[str] = frozenset(get_all_styles()) | frozenset(STYLE_ALIASES)
+"""Every name accepted as a highlight style."""
+
+
+def pygments_style(name: str) -> str:
+    """The Pygments style behind a style name (`github` -> `friendly`)."""
+    return STYLE_ALIASES.get(name, name)
+
+
+@functools.lru_cache(maxsize=None)
+def _lexer(alias: str) -> Lexer | None:
+    try:
+        return get_lexer_by_name(alias, stripnl=False, ensurenl=False)
+    except ClassNotFound:
+        log.debug("no Pygments lexer for %r", alias)
+        return None
+
+
+_FORMATTER = HtmlFormatter(nowrap=True)
+
+
+def highlight_lines(code: str, lexer_alias: str | None) -> list[Markup]:
+    """HTML for each line of `code` (a trailing empty line is dropped).
+
+    Pygments closes its spans at every line end, so the output splits cleanly into lines.
+    """
+    lexer = _lexer(lexer_alias) if lexer_alias else None
+    if lexer is None:
+        lines = [Markup.escape(line) for line in code.split("\n")]
+    else:
+        lines = [Markup(line) for line in highlight(code, lexer, _FORMATTER).split("\n")]
+    source_lines = code.split("\n")
+    lines = lines[: len(source_lines)]
+    if len(lines) > 1 and not source_lines[-1]:
+        lines.pop()
+    return lines
+
+
+def style_class(name: str) -> str:
+    """The class that scopes a highlight style on a slide (remark's `hljs-<style>`)."""
+    return f"hljs-{name}"
+
+
+@functools.lru_cache(maxsize=None)
+def style_css(name: str) -> str:
+    """CSS for one highlight style, scoped to slides that use it."""
+    scope = f".{style_class(name)} .remark-code"
+    rules = HtmlFormatter(style=pygments_style(name)).get_style_defs(scope)
+    return "\n".join(line for line in rules.splitlines() if line.startswith(scope)) + "\n"

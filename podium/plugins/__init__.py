@@ -1,0 +1,1 @@
+"""remark.js syntax as markdown-it-py plugins."""

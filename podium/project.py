@@ -1,0 +1,61 @@
+"""Project: where the course is, where the site goes, and the course's settings."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from .config import CourseOptions, load_options
+from .diagnostics import Diagnostic
+
+PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+"""The folder holding podium/, templates/ and static/."""
+
+
+def shown(path: Path) -> str:
+    """A path as messages show it: relative to the working folder when it lies below it."""
+    try:
+        return Path(os.path.relpath(path.resolve(), Path.cwd())).as_posix() if path.resolve().is_relative_to(Path.cwd()) else str(path)
+    except (OSError, ValueError):
+        return str(path)
+
+
+@dataclass(frozen=True, slots=True)
+class Project:
+    """Paths and options of one course build."""
+
+    slides_dir: Path
+    """The session files (`*.md`, in file-name order) and the files they use."""
+    out_dir: Path
+    """Where the site is published."""
+    config_path: Path | None = None
+    """course.toml, when the course has one."""
+    templates_dir: Path = PACKAGE_ROOT / "templates"
+    """jinja2 templates of the pages."""
+    static_dir: Path = PACKAGE_ROOT / "static"
+    """The browser runtime and styles copied to `OUT/static/`."""
+    options: CourseOptions = field(default_factory=CourseOptions)
+    """Settings from course.toml."""
+    notes: bool = True
+    """False publishes the site without presenter notes (students' copy)."""
+
+    @property
+    def title(self) -> str:
+        """The course title: course.toml's, else the course folder's name."""
+        return self.options.title or self.slides_dir.resolve().parent.name
+
+    def with_options(self, **changes: object) -> Project:
+        """A copy with some fields changed."""
+        return replace(self, **changes)
+
+
+def load_project(slides: str | Path = "slides", out: str | Path = "site", config: str | Path | None = None,
+                 notes: bool = True) -> tuple[Project, list[Diagnostic]]:
+    """The project for these flags; course.toml is looked for beside the slides folder."""
+    slides_dir = Path(slides)
+    config_path = Path(config) if config else slides_dir.resolve().parent / "course.toml"
+    options, problems = load_options(config_path, shown(config_path))
+    project = Project(slides_dir=slides_dir, out_dir=Path(out),
+                      config_path=config_path if config_path.is_file() else None, options=options, notes=notes)
+    return project, problems

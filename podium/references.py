@@ -1,0 +1,130 @@
+"""Every URL a slide uses (links, images, backgrounds, raw HTML), with where it is written.
+
+The site copies the local files among them; the link checker checks all of them. Links inside
+code are never links: they are not tokens of these kinds.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from typing import Iterator, Literal
+from urllib.parse import unquote, urlsplit
+
+from markdown_it.token import Token
+
+from .markdown import ParsedSlide, markdown_parser
+from .model import SourceLocation, SourceText
+
+Kind = Literal["link", "image", "background"]
+CSS_URL = re.compile(r"url\(\s*(['\"]?)(.*?)\1\s*\)")
+HTML_URL_ATTRIBUTES = {"a": ("href", "link"), "img": ("src", "image"), "source": ("src", "image"),
+                       "video": ("src", "link"), "audio": ("src", "link"), "iframe": ("src", "link")}
+
+
+@dataclass(frozen=True, slots=True)
+class Reference:
+    """One URL used by a slide."""
+
+    kind: Kind
+    """`link` (a, iframe, media), `image` (img, source) or `background` (background-image)."""
+    url: str
+    """As written (after {{vars}})."""
+    location: SourceLocation
+    """Where it is written."""
+    slide: int
+    """0-based index of the slide it is on."""
+    text: str
+    """Link text or image alt text (empty when there is none)."""
+    in_notes: bool = False
+    """True when it is in the presenter notes."""
+
+
+def is_external(url: str) -> bool:
+    """http(s) or protocol-relative URLs."""
+    return url.startswith(("http://", "https://", "//"))
+
+
+def local_path(url: str) -> str | None:
+    """The file path of a relative URL (`img/a%20b.png?x#y` -> `img/a b.png`), else None."""
+    parts = urlsplit(url)
+    if parts.scheme or parts.netloc or url.startswith(("/", "#")) or not parts.path:
+        return None
+    return unquote(parts.path)
+
+
+class _HtmlUrls(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[tuple[Kind, str, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attribute, kind = HTML_URL_ATTRIBUTES.get(tag, (None, None))
+        values = dict(attrs)
+        if attribute and values.get(attribute):
+            self.found.append((kind, values[attribute] or "", values.get("alt") or ""))
+        for match in CSS_URL.finditer(values.get("style") or ""):
+            self.found.append(("background", match.group(2), ""))
+
+
+def _html_urls(html: str) -> list[tuple[Kind, str, str]]:
+    parser = _HtmlUrls()
+    parser.feed(html)
+    parser.close()
+    return parser.found
+
+
+def _inline_urls(children: list[Token], env: dict) -> Iterator[tuple[Kind, str, str]]:
+    md = markdown_parser()
+    for i, token in enumerate(children):
+        if token.type == "link_open":
+            depth, j = 1, i + 1
+            while j < len(children) and depth:
+                depth += children[j].nesting if children[j].type.startswith("link_") else 0
+                j += 1
+            text = md.renderer.renderInlineAsText(children[i + 1:j - 1], md.options, env)
+            yield "link", str(token.attrGet("href") or ""), text.strip()
+        elif token.type == "image":
+            yield "image", str(token.attrGet("src") or ""), token.content
+        elif token.type == "html_inline":
+            yield from _html_urls(token.content)
+
+
+def _locate(text: SourceText, lines: list[str], first: int, url: str, cursor: dict[int, int]) -> SourceLocation:
+    """The place of `url` in the source lines from `first` on (next occurrence after earlier ones)."""
+    for number in range(first, len(lines)):
+        column = lines[number].find(url, cursor.get(number, 0)) if url else -1
+        if column >= 0:
+            cursor[number] = column + len(url)
+            return text.location(number, column + 1)
+    return text.location(first, 1)
+
+
+def _token_references(tokens: list[Token], text: SourceText, env: dict, slide: int,
+                      in_notes: bool) -> Iterator[Reference]:
+    lines = text.text.split("\n")
+    cursor: dict[int, int] = {}
+    for token in tokens:
+        first = token.map[0] if token.map else 0
+        if token.type == "inline":
+            found = list(_inline_urls(token.children or [], env))
+        elif token.type == "html_block":
+            found = _html_urls(token.content)
+        else:
+            continue
+        for kind, url, label in found:
+            yield Reference(kind, url, _locate(text, lines, first, url, cursor), slide, label, in_notes)
+
+
+def slide_references(parsed: ParsedSlide) -> list[Reference]:
+    """Every URL of one slide: background first, then content, then notes, in source order."""
+    slide = parsed.slide
+    found: list[Reference] = []
+    background = slide.properties.get("background-image", "")
+    for match in CSS_URL.finditer(background):
+        where = slide.where.get("background-image", slide.location)
+        found.append(Reference("background", match.group(2), where, slide.index, ""))
+    found += _token_references(parsed.tokens, slide.content, parsed.env, slide.index, False)
+    found += _token_references(parsed.notes, slide.notes, parsed.notes_env, slide.index, True)
+    return found

@@ -1,0 +1,77 @@
+"""Deck -> RenderedDeck: slide HTML, notes HTML, background styles and the local files used."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from markupsafe import Markup
+
+from .diagnostics import Diagnostic, did_you_mean
+from .highlight import STYLES, style_class
+from .markdown import MarkdownOptions, ParsedSlide, Report, first_heading, parse_deck, render_tokens
+from .model import Deck, RenderedDeck, RenderedSlide, Slide
+from .properties import BACKGROUND_STYLES
+from .references import local_path, slide_references
+
+
+@dataclass(frozen=True, slots=True)
+class RenderSettings:
+    """Course settings that change how a deck renders."""
+
+    markdown: MarkdownOptions = MarkdownOptions()
+    """Markdown options."""
+    highlight_style: str = "default"
+    """The course's highlight style; slides override it with `highlight-style:`."""
+    notes: bool = True
+    """False publishes the decks without presenter notes."""
+
+
+def background_style(slide: Slide) -> str:
+    """Inline CSS for the slide's background properties, in a fixed order."""
+    return "; ".join(f"{key}: {slide.properties[key]}" for key in BACKGROUND_STYLES
+                     if slide.properties.get(key))
+
+
+def _style_of(slide: Slide, settings: RenderSettings, report: Report) -> str:
+    style = slide.properties.get("highlight-style") or settings.highlight_style
+    if style in STYLES:
+        return style
+    where = slide.where.get("highlight-style", slide.location)
+    report(Diagnostic(where, "warning", "highlight-style",
+                      f"unknown highlight style '{style}'{did_you_mean(style, STYLES)}", slide.index + 1))
+    return settings.highlight_style if settings.highlight_style in STYLES else "default"
+
+
+def _assets(deck: Deck, parsed: list[ParsedSlide], report: Report) -> dict[str, Path]:
+    """Local files the deck's slides use that exist below the deck's folder; warn about missing ones."""
+    base = deck.source.parent
+    assets: dict[str, Path] = {}
+    for item in parsed:
+        for ref in slide_references(item):
+            path = local_path(ref.url)
+            if path is None or path.endswith(".md"):
+                continue
+            target = (base / path)
+            if target.is_file():
+                assets[path] = target
+            elif not target.exists():
+                report(Diagnostic(ref.location, "warning", "missing-file",
+                                  f"'{ref.url}' does not exist", ref.slide + 1))
+    return assets
+
+
+def render_deck(deck: Deck, settings: RenderSettings, report: Report) -> RenderedDeck:
+    """Render every slide of a deck."""
+    parsed = parse_deck(deck, settings.markdown, report)
+    slides, styles = [], set()
+    for item in parsed:
+        slide = item.slide
+        style = _style_of(slide, settings, report)
+        styles.add(style)
+        notes = render_tokens(item.notes, item.notes_env) if settings.notes and item.notes else Markup("")
+        slides.append(RenderedSlide(slide, slide.classes + (style_class(style),), background_style(slide),
+                                    render_tokens(item.tokens, item.env), notes))
+    first = deck.slides[0].properties.get("title") if deck.slides else None
+    title = first or first_heading(parsed) or deck.stem
+    return RenderedDeck(deck, title, tuple(slides), frozenset(styles), _assets(deck, parsed, report))

@@ -1,0 +1,183 @@
+"""RenderedDecks -> the site folder: pages from jinja2 templates, assets, atomic publish."""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Callable, TypedDict
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from .highlight import style_css
+from .model import RenderedDeck
+from .project import Project
+
+SITE_MARKER = ".podium-site"
+"""Empty file in the site root: the folder may be replaced by a new build."""
+
+
+class SlideContext(TypedDict):
+    index: int
+    number: int
+    number_text: str
+    name: str | None
+    classes: tuple[str, ...]
+    style: str
+    html: str
+    notes: str
+    continued: bool
+
+
+class DeckContext(TypedDict):
+    lang: str
+    course_title: str
+    title: str
+    static: str
+    ratio: str
+    slides: list[SlideContext]
+    config: dict
+
+
+class SessionContext(TypedDict):
+    number: int
+    title: str
+    count: int
+    href: str
+
+
+class IndexContext(TypedDict):
+    lang: str
+    course_title: str
+    static: str
+    sessions: list[SessionContext]
+
+
+@functools.lru_cache(maxsize=4)
+def _environment(templates: Path) -> Environment:
+    return Environment(loader=FileSystemLoader(str(templates)), autoescape=select_autoescape(default=True),
+                       undefined=StrictUndefined, keep_trailing_newline=True, auto_reload=True,
+                       trim_blocks=True, lstrip_blocks=True)
+
+
+def slide_number(format_: str, current: int, total: int) -> str:
+    """remark's slide number: the first %current% and the first %total% replaced."""
+    return format_.replace("%current%", str(current), 1).replace("%total%", str(total), 1)
+
+
+def deck_config(project: Project, rendered: RenderedDeck) -> dict:
+    """What the browser runtime needs to know about the deck."""
+    options = project.options
+    deck = rendered.deck
+    duration = deck.slides[0].properties.get("duration") or options.duration if deck.slides else ""
+    return {"ratio": options.ratio, "slideNumberFormat": options.slide_number_format,
+            "navigation": options.navigation, "duration": duration, "title": rendered.title,
+            "deck": deck.stem, "names": dict(deck.names)}
+
+
+def deck_context(project: Project, rendered: RenderedDeck) -> DeckContext:
+    total = rendered.deck.total
+    fmt = project.options.slide_number_format
+    slides: list[SlideContext] = [{
+        "index": r.slide.index, "number": r.slide.number, "number_text": slide_number(fmt, r.slide.number, total),
+        "name": r.slide.name, "classes": r.classes, "style": r.style, "html": r.html,
+        "notes": r.notes if project.notes else "", "continued": r.slide.continued,
+    } for r in rendered.slides]
+    return {"lang": project.options.lang, "course_title": project.title, "title": rendered.title,
+            "static": "../static/", "ratio": project.options.ratio, "slides": slides,
+            "config": deck_config(project, rendered)}
+
+
+def session_number(stem: str, position: int) -> int:
+    """The number in front of a session file name (`06-compose` -> 6), else its position."""
+    found = re.match(r"\d+", stem)
+    return int(found.group()) if found else position
+
+
+def index_context(project: Project, decks: list[RenderedDeck]) -> IndexContext:
+    sessions: list[SessionContext] = [{
+        "number": session_number(r.deck.stem, i + 1), "title": r.title, "count": len(r.slides),
+        "href": f"{r.deck.stem}/",
+    } for i, r in enumerate(decks)]
+    return {"lang": project.options.lang, "course_title": project.title, "static": "static/", "sessions": sessions}
+
+
+def write_text(path: Path, text: str) -> None:
+    """Write a file so readers never see half of it (temporary file, then rename)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_text(text, encoding="utf-8", newline="\n")
+    os.replace(temporary, path)
+
+
+def write_deck(project: Project, rendered: RenderedDeck, out: Path) -> None:
+    """The deck's page and the local files it uses."""
+    env = _environment(project.templates_dir)
+    folder = out / rendered.deck.stem
+    write_text(folder / "index.html", env.get_template("deck.html").render(deck_context(project, rendered)))
+    for url, source in sorted(rendered.assets.items()):
+        target = (folder / url).resolve()
+        if target.is_relative_to(out.resolve()) and target.name != "index.html":
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, target)
+
+
+def write_index(project: Project, decks: list[RenderedDeck], out: Path) -> None:
+    """The course page."""
+    env = _environment(project.templates_dir)
+    write_text(out / "index.html", env.get_template("index.html").render(index_context(project, decks)))
+
+
+def write_static(project: Project, decks: list[RenderedDeck], out: Path) -> None:
+    """The runtime and styles, and the CSS of every highlight style the decks use."""
+    target = out / "static"
+    target.mkdir(parents=True, exist_ok=True)
+    for source in sorted(project.static_dir.iterdir()):
+        if source.is_file():
+            shutil.copyfile(source, target / source.name)
+    styles = sorted(set().union(*(d.styles for d in decks)) | {project.options.highlight_style})
+    write_text(target / "highlight.css", "".join(style_css(s) for s in styles))
+
+
+def write_site(project: Project, decks: list[RenderedDeck], out: Path) -> None:
+    """Everything: decks, index, static files."""
+    for rendered in decks:
+        write_deck(project, rendered, out)
+    write_index(project, decks, out)
+    write_static(project, decks, out)
+    (out / SITE_MARKER).write_text("", encoding="utf-8")
+
+
+def unsafe_output(project: Project) -> str | None:
+    """Why publishing to the output folder could destroy something, or None when it is safe."""
+    out = project.out_dir.resolve()
+    for keep in (project.slides_dir.resolve(), Path.cwd().resolve(), project.templates_dir, project.static_dir):
+        if keep == out or keep.is_relative_to(out):
+            return f"the output folder {project.out_dir} contains {keep}; choose another --out"
+    if out.is_dir() and any(out.iterdir()) and not (out / SITE_MARKER).exists():
+        return (f"{project.out_dir} exists and is not a site built by Podium (no {SITE_MARKER} in it); "
+                "remove it or choose another --out")
+    return None
+
+
+def publish(out: Path, fill: Callable[[Path], None]) -> None:
+    """Fill a fresh folder beside `out`, then swap it in; on any failure `out` stays as it was."""
+    parent = out.resolve().parent
+    parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=parent))
+    try:
+        staging.chmod(0o755)
+        fill(staging)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    old = None
+    if out.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=parent))
+        os.replace(out, old / out.name)
+    os.replace(staging, out)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
