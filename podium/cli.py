@@ -18,6 +18,12 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-q", "--quiet", action="store_true", help="print errors only")
 
 
+def _port(text: str) -> int:
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a port number (0-65535)")
+    return int(text)
+
+
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="build.py", description="Build, serve and check a course of remark.js slides.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -25,6 +31,22 @@ def make_parser() -> argparse.ArgumentParser:
     _common(build)
     build.add_argument("--out", default="site", metavar="DIR", help="where to write the site (default: site)")
     build.add_argument("--no-notes", action="store_true", help="leave the presenter notes out (students' copy)")
+    serve = commands.add_parser("serve", help="serve the course and reload the browser on every save")
+    _common(serve)
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1; "
+                       "0.0.0.0 makes the course visible to the network)")
+    serve.add_argument("--port", default=8000, type=_port, help="port (default: 8000; 0 picks a free one)")
+    serve.add_argument("--open", action="store_true", help="open the course in the web browser")
+    check = commands.add_parser("check", help="check every link and code sample of the course")
+    _common(check)
+    check.add_argument("--online", action="store_true", help="also check external links over the network")
+    check.add_argument("--strict", action="store_true", help="fail on warnings too")
+    check.add_argument("--format", choices=("text", "json", "junit"), default="text", help="output format")
+    pdf = commands.add_parser("pdf", help="print every session to PDF with headless Chromium")
+    _common(pdf)
+    pdf.add_argument("--out", default="pdf", metavar="DIR", help="where to write the PDF files (default: pdf)")
+    pdf.add_argument("--handout", action="store_true",
+                     help="last step of each -- build only, with the notes under each slide")
     return parser
 
 
@@ -72,7 +94,102 @@ def cmd_build(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {"build": cmd_build}
+def cmd_check(args: argparse.Namespace) -> int:
+    from .checks.report import as_json, as_junit, as_text
+    from .checks.run import run_checks
+    from .loader import session_files
+    from .project import shown
+
+    project, problems = _load(args)
+    if project is None:
+        return EXIT_USAGE
+    if problems:
+        print_diagnostics(problems)
+        return EXIT_ERRORS
+    cache = project.slides_dir.resolve().parent / ".podium-cache"
+    found = run_checks(project, online=args.online, cache_dir=cache)
+    if args.quiet:
+        found = [d for d in found if d.severity == "error"]
+    if args.format == "json":
+        sys.stdout.write(as_json(found))
+    elif args.format == "junit":
+        sys.stdout.write(as_junit(found, [shown(p) for p in session_files(project)], args.strict))
+    else:
+        sys.stdout.write(as_text(found))
+    errors = sum(d.severity == "error" for d in found)
+    warnings = sum(d.severity == "warning" for d in found)
+    if args.format == "text" and not args.quiet:
+        where = "" if args.online else " (external links not fetched; use --online)"
+        print(f"{errors} error(s), {warnings} warning(s){where}", file=sys.stderr)
+    return EXIT_ERRORS if errors or (args.strict and warnings) else EXIT_OK
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .server import ServeError, ServeOptions, exposed, serve
+
+    project, _ = _load(args)
+    if project is None:
+        return EXIT_USAGE
+    if exposed(args.host):
+        print(f"build.py: warning: listening on {args.host}: the course is visible to the network", file=sys.stderr)
+    options = ServeOptions(Path(args.slides), Path(args.config) if args.config else None, args.host, args.port, args.open)
+
+    def rebuilt(outcome) -> None:
+        print_diagnostics(outcome.diagnostics, args.quiet)
+        if not outcome.pages or args.quiet:
+            return
+        what = "the course" if outcome.full else ", ".join(sorted({p.name for p in outcome.changed})) or "the course"
+        failing = f"; failing: {', '.join(s or 'the course' for s in outcome.failed)}" if outcome.failed else ""
+        print(f"rebuilt {what} in {outcome.seconds * 1000:.0f} ms{failing}", flush=True)
+
+    def ready(url: str, outcome) -> None:
+        rebuilt(outcome)
+        print(f"serving {url} (Ctrl-C to stop)", flush=True)
+
+    try:
+        serve(options, ready, rebuilt)
+    except ServeError as error:
+        print(f"build.py: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    if not args.quiet:
+        print("stopped")
+    return EXIT_OK
+
+
+def cmd_pdf(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .pdf import PdfError, find_chromium, make_pdfs, no_browser_reason
+
+    project, problems = _load(args)
+    if project is None:
+        return EXIT_USAGE
+    chromium = find_chromium()
+    if chromium is None:
+        print(f"build.py: error: {no_browser_reason()}", file=sys.stderr)
+        return EXIT_ERRORS
+    if problems:
+        print_diagnostics(problems, args.quiet)
+        return EXIT_ERRORS
+    try:
+        result = make_pdfs(project, Path(args.out), chromium, handout=args.handout)
+    except PdfError as error:
+        print(f"build.py: error: {error}", file=sys.stderr)
+        return EXIT_ERRORS
+    print_diagnostics(result.build.diagnostics, args.quiet)
+    if not result.build.ok:
+        print(f"pdf failed: {sum(d.severity == 'error' for d in result.build.diagnostics)} error(s); "
+              "nothing was printed", file=sys.stderr)
+        return EXIT_ERRORS
+    if not args.quiet:
+        print(f"wrote {len(result.written)} PDF file(s) into {args.out}/")
+    return EXIT_OK
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {"check": cmd_check, "build": cmd_build, "serve": cmd_serve,
+                                                            "pdf": cmd_pdf}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -8,7 +8,7 @@ lines). Everything here works on the normalised text (see `normalize`).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .diagnostics import Diagnostic
 from .model import RawSlide, SourceLocation, SourceText
@@ -41,6 +41,8 @@ class LexResult:
     """Slides in file order, layouts and excluded ones included."""
     head_ends: tuple[int, ...]
     """For each slide, the offset in its content where the first content class starts."""
+    code_lines: tuple[frozenset[int], ...]
+    """For each slide, the 0-based lines of its content inside fenced or indented code."""
     diagnostics: tuple[Diagnostic, ...]
     """Unclosed fences and the like."""
 
@@ -67,6 +69,7 @@ class _Piece:
     notes: list[str] | None = None
     notes_start: int = 0
     head_end: int | None = None
+    code: set[int] = field(default_factory=set)
 
 
 def lex(text: str, path: str) -> LexResult:
@@ -87,6 +90,8 @@ def lex(text: str, path: str) -> LexResult:
         target = piece.content if piece.notes is None else piece.notes
         start = offsets[number]
         if fence is not None:
+            if piece.notes is None:
+                piece.code.add(len(piece.content))
             target.append(line)
             char, length, _ = fence
             stripped = line.strip()
@@ -111,10 +116,14 @@ def lex(text: str, path: str) -> LexResult:
             opened = FENCE_OPEN.match(line)
             if opened and not (opened.group(2)[0] == "`" and "`" in opened.group(3)):
                 fence = (opened.group(2)[0], len(opened.group(2)), number)
+                if piece.notes is None:
+                    piece.code.add(len(piece.content))
                 target.append(line)
                 previous_blank, in_indented = False, False
                 continue
             in_indented = line.startswith("    ") and (previous_blank or in_indented)
+            if in_indented and piece.notes is None:
+                piece.code.add(len(piece.content))
         if not in_indented or protected_until > start:
             first, end = _scan_line(text, max(start, protected_until), start + len(line), matches)
             if first is not None and piece.notes is None and piece.head_end is None:
@@ -128,7 +137,7 @@ def lex(text: str, path: str) -> LexResult:
         diagnostics.append(Diagnostic(
             SourceLocation(path, fence[2] + 1, 1), "error", "unclosed-fence",
             f"code fence opened with {fence[0] * fence[1]} is never closed; close it with a line of {fence[0] * fence[1]}"))
-    slides, heads = [], []
+    slides, heads, code = [], [], []
     for piece in pieces:
         content = "\n".join(piece.content)
         start = SourceLocation(path, piece.start + 1, 1)
@@ -137,7 +146,8 @@ def lex(text: str, path: str) -> LexResult:
             notes = SourceText.at("\n".join(piece.notes), SourceLocation(path, piece.notes_start + 1, 1))
         slides.append(RawSlide(SourceText.at(content, start), notes, piece.continued, start))
         heads.append(len(content) if piece.head_end is None else piece.head_end)
-    return LexResult(tuple(slides), tuple(heads), tuple(diagnostics))
+        code.append(frozenset(piece.code))
+    return LexResult(tuple(slides), tuple(heads), tuple(code), tuple(diagnostics))
 
 
 def _find_class(text: str, pos: int, end: int) -> int | None:

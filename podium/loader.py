@@ -18,7 +18,7 @@ def session_files(project: Project) -> list[Path]:
     """The course's session files, in file-name order."""
     if not project.slides_dir.is_dir():
         return []
-    return sorted((p for p in project.slides_dir.glob("*.md") if p.is_file()), key=lambda p: p.name)
+    return sorted((p.resolve() for p in project.slides_dir.glob("*.md") if p.is_file()), key=lambda p: p.name)
 
 
 def parse_options(project: Project) -> ParseOptions:
@@ -42,8 +42,7 @@ def read_source(path: Path, limit_mb: float) -> tuple[str | None, list[Diagnosti
                                  f"session is {size:.1f} MB, over the {limit_mb:g} MB limit "
                                  "(raise max_session_mb in course.toml if this is intended)")]
     if b"\0" in data:
-        line = data.count(b"\n", 0, data.index(b"\0")) + 1
-        return None, [Diagnostic(SourceLocation(name, line), "error", "binary-file",
+        return None, [Diagnostic(SourceLocation(name, 1), "error", "binary-file",
                                  "this is a binary file, not a Markdown session (it contains NUL bytes)")]
     try:
         text = data.decode("utf-8")

@@ -12,7 +12,7 @@ from markdown_it.token import Token
 from markupsafe import Markup
 
 from .diagnostics import Diagnostic, did_you_mean
-from .model import Deck, Slide, SourceText
+from .model import Deck, Slide
 from .plugins.code import code_plugin
 from .plugins.content_classes import content_classes_plugin
 from .plugins.headings import tight_headings_plugin
@@ -32,20 +32,46 @@ class MarkdownOptions:
     """Stems of the course's sessions, for links between them."""
 
 
+@dataclass(slots=True)
+class ParsedText:
+    """Markdown parsed once and shared by every slide with the same text in the same context."""
+
+    tokens: list[Token]
+    """Block tokens; line maps are relative to the text. Read-only once made."""
+    env: dict
+    """The environment it was parsed with (references, options)."""
+    problems: list[tuple[int, int, str, str]]
+    """(line, column, rule, message) found by the plugins, lines relative to the text."""
+    html: Markup | None = None
+    """The rendered HTML, once asked for."""
+
+
 @dataclass(frozen=True, slots=True)
 class ParsedSlide:
     """A slide's content and notes as markdown-it tokens."""
 
     slide: Slide
     """The slide."""
-    tokens: list[Token]
-    """Block tokens of the content (line maps relative to `slide.content`)."""
-    notes: list[Token]
-    """Block tokens of the notes (line maps relative to `slide.notes`)."""
-    env: dict
-    """The environment the content was parsed with (references, options)."""
-    notes_env: dict
-    """The environment the notes were parsed with."""
+    content: ParsedText
+    """The content (line maps relative to `slide.content`)."""
+    notes_text: ParsedText
+    """The notes (line maps relative to `slide.notes`)."""
+
+    @property
+    def tokens(self) -> list[Token]:
+        return self.content.tokens
+
+    @property
+    def env(self) -> dict:
+        return self.content.env
+
+    @property
+    def notes(self) -> list[Token]:
+        return self.notes_text.tokens
+
+    @property
+    def notes_env(self) -> dict:
+        return self.notes_text.env
 
 
 def _inline_with_lines(state: StateCore) -> None:
@@ -68,50 +94,81 @@ def markdown_parser() -> MarkdownIt:
 
 
 Report = Callable[[Diagnostic], None]
+_PARSED: dict[tuple, ParsedText] = {}
+_REFERENCES: dict[str, dict] = {}
+CACHE_LIMIT = 50_000
 
 
-def _reporter(text: SourceText, env: dict, slide: Slide, report: Report) -> Callable:
-    def plugin_report(line: int, column: int, code: str, message: str, name: str, choices: tuple[str, ...]) -> None:
-        where = text.location(env.get("podium_line", 0) + line, column)
-        report(Diagnostic(where, "error", code, message + did_you_mean(name, choices), slide.index + 1))
-    return plugin_report
+def _new_state(text: str, options: MarkdownOptions) -> StateCore:
+    """A core state for `text`, with the block phase (which finds reference definitions) done."""
+    md = markdown_parser()
+    problems: list[tuple[int, int, str, str]] = []
+    env: dict = {"podium_source_lines": text.split("\n"), "podium_highlight_lines": options.highlight_lines,
+                 "podium_sessions": options.sessions, "podium_problems": problems}
+
+    def report(line: int, column: int, code: str, message: str, name: str, choices: tuple[str, ...]) -> None:
+        problems.append((env.get("podium_line", 0) + line, column, code, message + did_you_mean(name, choices)))
+
+    env["podium_report"] = report
+    state = StateCore(text, md, env)
+    for rule in _rules()[0]:
+        rule(state)
+    return state
+
+
+@functools.lru_cache(maxsize=1)
+def _rules() -> tuple[list, list]:
+    """The core rules up to and including the block phase, and the rest."""
+    md = markdown_parser()
+    split = md.core.ruler.get_active_rules().index("block") + 1
+    rules = md.core.ruler.getRules("")
+    return rules[:split], rules[split:]
 
 
 def parse_deck(deck: Deck, options: MarkdownOptions, report: Report) -> list[ParsedSlide]:
-    """Parse every slide; link reference definitions anywhere in the deck apply to all slides."""
-    md = markdown_parser()
-    names = md.core.ruler.get_active_rules()
-    rules = md.core.ruler.getRules("")
-    split = names.index("block") + 1
-    states: list[tuple[Slide, StateCore, StateCore]] = []
+    """Parse every slide; link reference definitions anywhere in the deck apply to all slides.
+
+    Texts already parsed in the same context come from a cache, so a rebuild after an edit
+    parses only the slides that changed.
+    """
+    if len(_PARSED) > CACHE_LIMIT:
+        _PARSED.clear()
+        _REFERENCES.clear()
+    fresh: dict[str, StateCore] = {}
     references: dict = {}
     for slide in deck.slides:
-        pair = []
-        for text in (slide.content, slide.notes):
-            env = {"podium_source_lines": text.text.split("\n"), "podium_highlight_lines": options.highlight_lines,
-                   "podium_sessions": options.sessions}
-            env["podium_report"] = _reporter(text, env, slide, report)
-            state = StateCore(text.text, md, env)
-            for rule in rules[:split]:
-                rule(state)
-            for key, value in env.get("references", {}).items():
+        for text in (slide.content.text, slide.notes.text):
+            if text not in _REFERENCES:
+                fresh[text] = _new_state(text, options)
+                _REFERENCES[text] = dict(fresh[text].env.get("references", {}))
+            for key, value in _REFERENCES[text].items():
                 references.setdefault(key, value)
-            pair.append(state)
-        states.append((slide, pair[0], pair[1]))
+    context = (options.highlight_lines, options.sessions, repr(sorted(references.items())))
     parsed = []
-    for slide, content, notes in states:
-        for state in (content, notes):
-            state.env["references"] = references
-            for rule in rules[split:]:
-                rule(state)
-        parsed.append(ParsedSlide(slide, content.tokens, notes.tokens, content.env, notes.env))
+    for slide in deck.slides:
+        pair = []
+        for source in (slide.content, slide.notes):
+            key = (source.text, context)
+            done = _PARSED.get(key)
+            if done is None:
+                state = fresh.pop(source.text, None) or _new_state(source.text, options)
+                state.env["references"] = references
+                for rule in _rules()[1]:
+                    rule(state)
+                done = _PARSED[key] = ParsedText(state.tokens, state.env, state.env["podium_problems"])
+            for line, column, code, message in done.problems:
+                report(Diagnostic(source.location(line, column), "error", code, message, slide.index + 1))
+            pair.append(done)
+        parsed.append(ParsedSlide(slide, pair[0], pair[1]))
     return parsed
 
 
-def render_tokens(tokens: list[Token], env: dict) -> Markup:
-    """HTML of parsed tokens."""
-    md = markdown_parser()
-    return Markup(md.renderer.render(tokens, md.options, env))
+def render_text(parsed: ParsedText) -> Markup:
+    """HTML of parsed Markdown (rendered once)."""
+    if parsed.html is None:
+        md = markdown_parser()
+        parsed.html = Markup(md.renderer.render(parsed.tokens, md.options, parsed.env))
+    return parsed.html
 
 
 def first_heading(parsed: list[ParsedSlide]) -> str | None:

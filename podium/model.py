@@ -123,8 +123,8 @@ class Deck:
     """The displayed slides in order (layouts and excluded slides are not here)."""
     names: Mapping[str, int]
     """Slide name -> index of the displayed slide carrying it (first one wins)."""
-    all_names: Mapping[str, SourceLocation]
-    """Every `name:` in the file, layouts and excluded slides too, with where it is set."""
+    all_names: Mapping[str, tuple[SourceLocation, ...]]
+    """Every `name:` in the file (layouts and excluded slides too) -> every place it is set."""
     total: int
     """The number shown on the last slide (`%total%`)."""
 

@@ -47,8 +47,17 @@ class _Part:
     problems: list[Diagnostic] = field(default_factory=list)
 
 
-def read_properties(raw: RawSlide, head_end: int) -> tuple[dict[str, str], dict[str, SourceLocation], SourceText]:
-    """Take the properties off the head of a slide; their lines are blanked, not deleted."""
+def _in_inline_code(line: str, position: int) -> bool:
+    """Whether `position` of `line` lies inside a backtick code span (an odd run of backticks before it)."""
+    return len(re.findall(r"`+", line[:position])) % 2 == 1
+
+
+def read_properties(raw: RawSlide, head_end: int,
+                    code_lines: frozenset[int] = frozenset()) -> tuple[dict[str, str], dict[str, SourceLocation], SourceText]:
+    """Take the properties off the head of a slide; their lines are blanked, not deleted.
+
+    Comment properties inside code (fenced, indented or inline) stay where they are.
+    """
     lines = raw.content.text.split("\n")
     props: dict[str, str] = {}
     where: dict[str, SourceLocation] = {}
@@ -66,8 +75,10 @@ def read_properties(raw: RawSlide, head_end: int) -> tuple[dict[str, str], dict[
             lines[number] = ""
             continue
         leading = False
+        if number in code_lines:
+            continue
         for comment in list(COMMENT_PROPERTY.finditer(line)):
-            if comment.group(1) in RESERVED_COMMENTS:
+            if comment.group(1) in RESERVED_COMMENTS or _in_inline_code(line, comment.start()):
                 continue
             props[comment.group(1)] = comment.group(2).strip()
             where[comment.group(1)] = raw.content.location(number, comment.start() + 1)
@@ -122,12 +133,12 @@ def parse(lexed: LexResult, source: Path, path: str, options: ParseOptions) -> t
     """Resolve the raw slides of one file into a Deck."""
     problems: list[Diagnostic] = []
     parts: list[_Part] = []
-    all_names: dict[str, SourceLocation] = {}
-    for raw, head_end in zip(lexed.slides, lexed.head_ends):
-        props, where, content = read_properties(raw, head_end)
+    all_names: dict[str, list[SourceLocation]] = {}
+    for raw, head_end, code_lines in zip(lexed.slides, lexed.head_ends, lexed.code_lines):
+        props, where, content = read_properties(raw, head_end, code_lines)
         problems += _validate(props, where)
         if "name" in props:
-            all_names.setdefault(props["name"], where["name"])
+            all_names.setdefault(props["name"], []).append(where["name"])
         if props.get("exclude", "").lower() == "true":
             continue
         notes = raw.notes or SourceText.at("", raw.location)
@@ -159,7 +170,7 @@ def parse(lexed: LexResult, source: Path, path: str, options: ParseOptions) -> t
             content=expand_variables(content, props), notes=notes, continued=part.raw.continued,
             location=part.raw.location))
     deck = Deck(source=source, path=path, stem=source.stem, slides=tuple(slides), names=names,
-                all_names=all_names, total=number)
+                all_names={k: tuple(v) for k, v in all_names.items()}, total=number)
     return deck, problems
 
 

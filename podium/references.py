@@ -39,6 +39,10 @@ class Reference:
     """Link text or image alt text (empty when there is none)."""
     in_notes: bool = False
     """True when it is in the presenter notes."""
+    generated: bool = False
+    """True when a macro made it (its alt text is not the author's to write)."""
+    raw_html: bool = False
+    """True when it comes from raw HTML (whose link text is not looked at)."""
 
 
 def is_external(url: str) -> bool:
@@ -84,11 +88,11 @@ def _inline_urls(children: list[Token], env: dict) -> Iterator[tuple[Kind, str, 
                 depth += children[j].nesting if children[j].type.startswith("link_") else 0
                 j += 1
             text = md.renderer.renderInlineAsText(children[i + 1:j - 1], md.options, env)
-            yield "link", str(token.attrGet("href") or ""), text.strip()
+            yield "link", str(token.meta.get("written_href") or token.attrGet("href") or ""), text.strip()
         elif token.type == "image":
-            yield "image", str(token.attrGet("src") or ""), token.content
+            yield ("generated" if token.meta.get("macro") else "image"), str(token.attrGet("src") or ""), token.content
         elif token.type == "html_inline":
-            yield from _html_urls(token.content)
+            yield from (("html-" + kind, url, label) for kind, url, label in _html_urls(token.content))
 
 
 def _locate(text: SourceText, lines: list[str], first: int, url: str, cursor: dict[int, int]) -> SourceLocation:
@@ -110,11 +114,14 @@ def _token_references(tokens: list[Token], text: SourceText, env: dict, slide: i
         if token.type == "inline":
             found = list(_inline_urls(token.children or [], env))
         elif token.type == "html_block":
-            found = _html_urls(token.content)
+            found = [("html-" + kind, url, label) for kind, url, label in _html_urls(token.content)]
         else:
             continue
         for kind, url, label in found:
-            yield Reference(kind, url, _locate(text, lines, first, url, cursor), slide, label, in_notes)
+            generated, raw_html = kind == "generated", kind.startswith("html-")
+            kind = "image" if generated else kind.removeprefix("html-")
+            yield Reference(kind, url, _locate(text, lines, first, url, cursor), slide, label, in_notes, generated,
+                            raw_html)
 
 
 def slide_references(parsed: ParsedSlide) -> list[Reference]:

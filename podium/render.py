@@ -9,7 +9,7 @@ from markupsafe import Markup
 
 from .diagnostics import Diagnostic, did_you_mean
 from .highlight import STYLES, style_class
-from .markdown import MarkdownOptions, ParsedSlide, Report, first_heading, parse_deck, render_tokens
+from .markdown import MarkdownOptions, ParsedSlide, Report, first_heading, parse_deck, render_text
 from .model import Deck, RenderedDeck, RenderedSlide, Slide
 from .properties import BACKGROUND_STYLES
 from .references import local_path, slide_references
@@ -50,7 +50,7 @@ def _assets(deck: Deck, parsed: list[ParsedSlide], report: Report) -> dict[str, 
     for item in parsed:
         for ref in slide_references(item):
             path = local_path(ref.url)
-            if path is None or path.endswith(".md"):
+            if path is None or path.endswith((".md", "/")):
                 continue
             target = (base / path)
             if target.is_file():
@@ -69,9 +69,9 @@ def render_deck(deck: Deck, settings: RenderSettings, report: Report) -> Rendere
         slide = item.slide
         style = _style_of(slide, settings, report)
         styles.add(style)
-        notes = render_tokens(item.notes, item.notes_env) if settings.notes and item.notes else Markup("")
+        notes = render_text(item.notes_text) if settings.notes and item.notes else Markup("")
         slides.append(RenderedSlide(slide, slide.classes + (style_class(style),), background_style(slide),
-                                    render_tokens(item.tokens, item.env), notes))
+                                    render_text(item.content), notes))
     first = deck.slides[0].properties.get("title") if deck.slides else None
     title = first or first_heading(parsed) or deck.stem
     return RenderedDeck(deck, title, tuple(slides), frozenset(styles), _assets(deck, parsed, report))

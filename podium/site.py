@@ -69,13 +69,19 @@ def slide_number(format_: str, current: int, total: int) -> str:
 
 
 def deck_config(project: Project, rendered: RenderedDeck) -> dict:
-    """What the browser runtime needs to know about the deck."""
+    """What the browser runtime needs to know about the deck.
+
+    `duration` is the planned length in seconds (the deck's first slide `duration:`, else
+    course.toml's), 0 when none is set; `names` maps slide names to indices.
+    """
+    from .properties import parse_duration
+
     options = project.options
     deck = rendered.deck
-    duration = deck.slides[0].properties.get("duration") or options.duration if deck.slides else ""
+    planned = (deck.slides[0].properties.get("duration") if deck.slides else None) or options.duration
     return {"ratio": options.ratio, "slideNumberFormat": options.slide_number_format,
-            "navigation": options.navigation, "duration": duration, "title": rendered.title,
-            "deck": deck.stem, "names": dict(deck.names)}
+            "navigation": options.navigation, "duration": parse_duration(planned) or 0 if planned else 0,
+            "title": rendered.title, "deck": deck.stem, "names": dict(deck.names)}
 
 
 def deck_context(project: Project, rendered: RenderedDeck) -> DeckContext:

@@ -24,6 +24,7 @@ def _rule(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bo
     opening = state.push("heading_open", tag, 1)
     opening.markup = match.group(1)
     opening.map = [start_line, state.line]
+    opening.meta = {"tight": True}
     inline = state.push("inline", "", 0)
     inline.content = match.group(2).strip()
     inline.map = [start_line, state.line]

@@ -22,9 +22,11 @@ def _rewrite(state: StateCore) -> None:
     for block in state.tokens:
         for token in block.children or ():
             if token.type == "link_open":
-                new = session_href(str(token.attrGet("href") or ""), sessions)
+                old = str(token.attrGet("href") or "")
+                new = session_href(old, sessions)
                 if new is not None:
                     token.attrSet("href", new)
+                    token.meta["written_href"] = old
 
 
 def session_links_plugin(md: MarkdownIt) -> None:

@@ -38,7 +38,7 @@ def scale(call: MacroCall) -> list[Token]:
     """`![:scale 50%](img.png)`: the image at that width."""
     width = call.args[0] if call.args and call.args[0] else "100%"
     token = Token("image", "img", 0, attrs={"src": call.target, "alt": "", "style": f"width: {width}"},
-                  children=[], content="")
+                  children=[], content="", meta={"macro": call.name})
     return [token]
 
 

@@ -1,0 +1,1 @@
+"""Checks over a built course: links, code samples and more."""

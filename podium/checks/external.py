@@ -1,0 +1,48 @@
+"""External links as diagnostics: checked online with `--online`, else their last known outcome."""
+
+from __future__ import annotations
+
+from typing import Iterable, Iterator
+
+from ..diagnostics import Diagnostic, Severity
+from ..references import Reference
+
+SEVERITY: dict[str, Severity] = {"broken": "error", "redirected": "warning", "blocked": "warning",
+                                 "rate-limited": "warning", "timeout": "warning"}
+"""Outcome -> severity online; only a broken link is an error by default."""
+
+
+def _absolute(url: str) -> str:
+    return "https:" + url if url.startswith("//") else url
+
+
+def check_external(context, references: Iterable[Reference]) -> Iterator[Diagnostic]:
+    """One diagnostic per use of each URL that is not fine (each URL is fetched once)."""
+    from .linkcache import age_text, cached_results
+    from .online import OnlineOptions, UrlCheck, check_urls
+
+    uses = list(references)
+    if not uses:
+        return
+    urls = {_absolute(r.url) for r in uses}
+    if context.online:
+        wanted = [UrlCheck(_absolute(r.url), r.kind in ("image", "background")) for r in uses]
+        results = check_urls(wanted, OnlineOptions(cache_dir=context.cache_dir))
+    elif context.cache_dir is not None:
+        results = cached_results(urls, context.cache_dir)
+    else:
+        results = {}
+    for ref in uses:
+        result = results.get(_absolute(ref.url))
+        if result is None or result.outcome == "ok":
+            continue
+        detail = result.detail
+        if context.online:
+            severity = SEVERITY.get(result.outcome, "warning")
+            message = f"{result.outcome}: {ref.url} ({detail})"
+        else:
+            severity = "info"
+            message = f"{result.outcome} when last checked {age_text(result.checked_at)}: {ref.url} ({detail})"
+        if result.new_url and result.outcome == "redirected":
+            message += f"; use {result.new_url}"
+        yield Diagnostic(ref.location, severity, f"link-{result.outcome}", message, ref.slide + 1)

@@ -1,0 +1,117 @@
+"""Links: local files (exact case), slide anchors, other sessions, slide names; external URLs online.
+
+`#N` is the N-th slide, `#name` a named slide, `#pN` the N-th in presenter mode; a link to
+another session (`../07-x/#3` or `07-x.md#3`) is checked against that session's deck.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+from pathlib import Path
+from typing import Iterator
+from urllib.parse import unquote, urlsplit
+
+from ..diagnostics import Diagnostic, did_you_mean
+from ..model import Deck
+from ..references import Reference, is_external, slide_references
+from .external import check_external
+from .run import CheckContext, CheckedDeck
+
+SKIPPED_SCHEMES = ("mailto:", "tel:", "data:", "javascript:", "ftp:", "about:")
+SESSION_PAGE = re.compile(r"\.\./([^/]+)/(?:index\.html)?$")
+COURSE_INDEX = ("../", "../index.html")
+
+
+def anchor_problem(deck: Deck, fragment: str, url: str) -> str | None:
+    """Why `url`, ending in `#fragment`, does not lead to a slide of `deck`, or None when it does."""
+    if not fragment:
+        return None
+    number = fragment[1:] if re.fullmatch(r"p\d+", fragment) else fragment
+    if re.fullmatch(r"0|[1-9]\d*", number):
+        if 1 <= int(number) <= len(deck.slides):
+            return None
+        return f"'{url}' points at slide {number}, but {deck.stem} has slides 1 to {len(deck.slides)}"
+    if fragment in deck.names:
+        return None
+    return f"'{url}': no slide of {deck.stem} is named '{fragment}'{did_you_mean(fragment, deck.names)}"
+
+
+@functools.lru_cache(maxsize=4096)
+def _entries(folder: Path) -> frozenset[str]:
+    try:
+        return frozenset(os.listdir(folder))
+    except OSError:
+        return frozenset()
+
+
+def file_problem(base: Path, path: str) -> str | None:
+    """Why `path` (relative to `base`) is not an existing file with exactly that case, or None."""
+    current = base
+    for part in Path(path).parts:
+        if part in ("", "."):
+            continue
+        if part == "..":
+            current = current.parent
+            continue
+        names = _entries(current)
+        if part not in names:
+            same = [n for n in names if n.lower() == part.lower()]
+            if same:
+                return f"'{path}' does not exist: the file is '{same[0]}' (case matters on web servers)"
+            return f"'{path}' does not exist{did_you_mean(part, names)}"
+        current = current / part
+    return None
+
+
+def _local(context: CheckContext, checked: CheckedDeck, ref: Reference) -> tuple[str, str] | None:
+    """(rule, message) saying why a relative URL leads nowhere, or None."""
+    url = ref.url
+    parts = urlsplit(url)
+    path, fragment = unquote(parts.path), parts.fragment
+    if not path:
+        problem = anchor_problem(checked.deck, fragment, url)
+        return ("broken-anchor", problem) if problem else None
+    if url.split("#")[0] in COURSE_INDEX:
+        return None
+    session = SESSION_PAGE.match(path) or re.fullmatch(r"(?:\./)?([^/]+)\.md", path)
+    if session:
+        stem = session.group(1)
+        target = context.decks.get(stem)
+        if target is None:
+            return "unknown-session", (f"'{url}' links to a session '{stem}' that the course does not have"
+                                       f"{did_you_mean(stem, context.decks)}")
+        problem = anchor_problem(target.deck, fragment, url)
+        return ("broken-anchor", problem) if problem else None
+    problem = file_problem(checked.deck.source.parent, path)
+    return ("missing-file", problem) if problem else None
+
+
+def _names(deck: Deck) -> Iterator[Diagnostic]:
+    for name, places in deck.all_names.items():
+        for place in places[1:]:
+            yield Diagnostic(place, "error", "duplicate-name",
+                             f"slide name '{name}' is already used at line {places[0].line}")
+
+
+def check_links(context: CheckContext) -> Iterator[Diagnostic]:
+    """Every link, image and background of every deck."""
+    external: list[Reference] = []
+    for checked in context.checked():
+        yield from _names(checked.deck)
+        for parsed in checked.parsed:
+            for ref in slide_references(parsed):
+                url = ref.url.strip()
+                if url.lower().startswith(SKIPPED_SCHEMES):
+                    continue
+                if is_external(url):
+                    external.append(ref)
+                    continue
+                if not url:
+                    yield Diagnostic(ref.location, "warning", "empty-url", f"this {ref.kind} has no URL", ref.slide + 1)
+                    continue
+                problem = _local(context, checked, ref)
+                if problem:
+                    yield Diagnostic(ref.location, "error", problem[0], problem[1], ref.slide + 1)
+    yield from check_external(context, external)

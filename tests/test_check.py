@@ -1,0 +1,70 @@
+"""`check`: planted defects in small courses give exactly these diagnostic lines (fixtures/checks/)."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from markdown_it.utils import read_fixture_file
+
+from conftest import run_build
+
+CHECKS = Path(__file__).resolve().parent / "fixtures" / "checks"
+FILE_HEADER = re.compile(r"^==> (.+)$", re.M)
+
+
+def plant(course: Path, source: str) -> None:
+    """Write the files of a case (`==> name` headers) into the course: .md under slides/."""
+    parts = FILE_HEADER.split(source)
+    for name, text in zip(parts[1::2], parts[2::2]):
+        target = course / name if name == "course.toml" else course / "slides" / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text[1:] if text.startswith("\n") else text, encoding="utf-8")
+
+
+def check_lines(course: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    from podium.checks.run import run_checks
+    from podium.project import load_project
+
+    monkeypatch.chdir(course)
+    project, problems = load_project("slides", "site")
+    assert problems == []
+    return "".join(f"{d}\n" for d in run_checks(project))
+
+
+def _cases():
+    for path in sorted(CHECKS.glob("*.md")):
+        for line, title, source, expected in read_fixture_file(path):
+            yield pytest.param(source, expected, id=f"{path.stem}:{line + 1}:{title}")
+
+
+@pytest.mark.parametrize("source, expected", list(_cases()))
+def test_check_finds_planted_defects(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, source: str, expected: str) -> None:
+    plant(tmp_path, source.rstrip("\n"))
+    assert check_lines(tmp_path, monkeypatch) == expected
+
+
+def test_check_exit_codes_and_formats(course: Path) -> None:
+    (course / "slides" / "01-a.md").write_text("# A\n\n![](https://example.org/x.png)\n", encoding="utf-8")
+    args = ("check", "--slides", str(course / "slides"))
+    result = run_build(*args, cwd=course)
+    assert result.returncode == 0
+    assert result.stdout.splitlines() == [
+        "slides/01-a.md:3:5: warning: image https://example.org/x.png has no alt text for screen readers and "
+        "failed loads [image-alt] (slide 1)"]
+    assert run_build(*args, "--strict", cwd=course).returncode == 1
+    rows = json.loads(run_build(*args, "--format", "json", cwd=course).stdout)
+    assert rows == [{"path": "slides/01-a.md", "line": 3, "column": 5, "severity": "warning", "rule": "image-alt",
+                     "message": "image https://example.org/x.png has no alt text for screen readers and failed loads",
+                     "slide": 1}]
+    junit = run_build(*args, "--format", "junit", "--strict", cwd=course).stdout
+    assert '<testsuite name="slides/01-a.md" tests="1" failures="1">' in junit
+    (course / "slides" / "02-b.md").write_text("[x](#9)\n", encoding="utf-8")
+    result = run_build(*args, cwd=course)
+    assert result.returncode == 1
+    assert "slides/02-b.md:1:5: error: '#9' points at slide 9, but 02-b has slides 1 to 1 [broken-anchor] (slide 1)" \
+        in result.stdout.splitlines()
+    assert run_build("check", "--format", "xml", cwd=course).returncode == 2
+    assert run_build("check", "--slides", str(course / "nope"), cwd=course).returncode == 2

@@ -1,0 +1,105 @@
+"""Code sample validators and copy-paste hazards, as exact problem lines."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from markdown_it import MarkdownIt
+from markdown_it.utils import read_fixture_file
+
+from podium.checks.samples import VALIDATORS, SampleProblem, hazards, validate_sample
+from podium.languages import infer_language
+
+FIXTURES = Path(__file__).parent / "fixtures" / "samples"
+DECK = Path(__file__).parent.parent / "slides" / "06-docker-compose.md"
+
+
+def _sample(text: str) -> str:
+    """The fixture text with each `<U+XXXX>` replaced by that character."""
+    return re.sub(r"<U\+([0-9A-F]{4,6})>", lambda m: chr(int(m[1], 16)), text)
+
+
+def _cases(name: str) -> list:
+    return [pytest.param(language, _sample(code), expected, id=f"{name}:{line}:{title}")
+            for line, title, code, expected in read_fixture_file(FIXTURES / name)
+            for language in [title.split(":", 1)[0]]]
+
+
+def _needs_bash(language: str) -> None:
+    if language == "shell" and shutil.which("bash") is None:
+        pytest.skip("bash is not installed")
+
+
+@pytest.mark.parametrize("language,code,expected",
+                         _cases("validators.txt") + _cases("session6.txt"))
+def test_validate_sample(language: str, code: str, expected: str) -> None:
+    _needs_bash(language)
+    assert [str(p) for p in validate_sample(language, code)] == expected.splitlines()
+
+
+@pytest.mark.parametrize("language,code,expected", _cases("hazards.txt"))
+def test_hazards(language: str, code: str, expected: str) -> None:
+    assert [str(p) for p in hazards(language, code)] == expected.splitlines()
+
+
+def test_every_rule_has_a_case() -> None:
+    texts = "".join((FIXTURES / name).read_text(encoding="utf-8")
+                    for name in ("validators.txt", "hazards.txt", "session6.txt"))
+    rules = set(re.findall(r"\[([a-z0-9-]+)\]$", texts, re.MULTILINE))
+    assert rules == {
+        "python-syntax", "yaml-syntax", "yaml-duplicate-key", "json-syntax", "toml-syntax",
+        "shell-syntax", "dockerfile-from", "dockerfile-instruction", "dockerfile-cmd-json",
+        "compose-services", "compose-service", "compose-reference", "requirements-line",
+        "k8s-manifest", "smart-quote", "invisible-space", "yaml-tab", "shell-prompt",
+    }
+    assert {title.split(":", 1)[0] for _, title, _, _ in
+            read_fixture_file(FIXTURES / "validators.txt")} == set(VALIDATORS)
+
+
+def test_python_compile_warning_is_a_warning() -> None:
+    problems = validate_sample("python", 'import re\npattern = re.compile("\\d+")\n')
+    assert [(p.line, p.rule, p.severity) for p in problems] == [(1, "python-syntax", "warning")]
+
+
+def test_validator_errors_hidden_by_a_hazard_at_the_same_place() -> None:
+    problems = validate_sample("python", "x = \u201chi\u201d\n")
+    assert [p.rule for p in problems] == ["smart-quote"]
+
+
+def test_shell_is_skipped_without_bash(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    assert validate_sample("shell", "fi\n") == []
+
+
+def test_lines_past_the_end_point_at_the_last_line() -> None:
+    assert [str(p) for p in validate_sample("yaml", "a: [\n\n")] == [
+        "1:5: error: YAML syntax error: expected the node content, but found '<stream end>' "
+        "[yaml-syntax]"]
+
+
+def test_problems_are_zero_based_inside_the_block() -> None:
+    problem = validate_sample("requirements", "flask\nflask=2.0\n")[0]
+    assert problem == SampleProblem(1, 6, "requirements-line",
+                                    "'flask=2.0' is not a valid requirement; write 'flask==2.0'",
+                                    "error")
+
+
+@pytest.mark.skipif(not DECK.exists(), reason="the session 6 deck is not in this checkout")
+def test_session_6_deck_blocks_infer_and_validate_clean() -> None:
+    source = DECK.read_text(encoding="utf-8")
+    lines = source.splitlines(keepends=True)
+    found = []
+    for token in MarkdownIt().parse(source):
+        if token.type == "fence" and token.map:
+            inference = infer_language(token.info, token.content, "".join(lines[:token.map[0]]))
+            found.append((inference.language, inference.source, inference.filename,
+                          validate_sample(inference.language or "", token.content)))
+    assert found == [
+        ("python", "filename", "app.py", []),
+        ("requirements", "filename", "requirements.txt", []),
+        ("dockerfile", "filename", "Dockerfile", []),
+        ("compose", "filename", "docker-compose.yml", []),
+    ]
