@@ -25,6 +25,8 @@ except ModuleNotFoundError:  # Python 3.10
     import tomli as tomllib
 
 log = logging.getLogger(__name__)
+FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""libyaml's loader when PyYAML was built with it: only used to recognise YAML, not to report."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,6 +176,7 @@ def canonical_language(info: str) -> str | None:
         return None
 
 
+@functools.lru_cache(maxsize=4096)
 def language_from_filename(name: str) -> str | None:
     """The language of a file, from its base name; the most specific pattern wins."""
     base = name.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1].lower()
@@ -286,7 +289,7 @@ def _is_requirements(lines: list[str]) -> bool:
 
 def _yaml_kind(code: str) -> str | None:
     try:
-        docs = [doc for doc in yaml.safe_load_all(code) if doc is not None]
+        docs = [doc for doc in yaml.load_all(code, Loader=FAST_LOADER) if doc is not None]
     except (yaml.YAMLError, ValueError, TypeError):
         return None
     if not docs or not all(isinstance(doc, (dict, list)) for doc in docs):
@@ -360,14 +363,14 @@ def infer_language(info: str, code: str, text_before: str) -> Inference:
             return Inference(sniffed, "content", hint)
         return Inference(language, "label" if language else "none", hint)
     from_name = language_from_filename(hint) if hint else None
-    sniffed = sniff_language(code)
     if from_name:
-        if from_name == "yaml" and sniffed in YAML_FAMILY:
+        if from_name == "yaml" and (sniffed := sniff_language(code)) in YAML_FAMILY:
             return Inference(sniffed, "content", hint)
-        if sniffed in SHELL_LIKE and from_name not in SHELL_LIKE and _runs_a_command(code):
+        if from_name not in SHELL_LIKE and _runs_a_command(code) and (sniffed := sniff_language(code)) in SHELL_LIKE:
             log.debug("block after %s is a command line, not the file", hint)
             return Inference(sniffed, "content", hint)
         return Inference(from_name, "filename", hint)
+    sniffed = sniff_language(code)
     if sniffed:
         return Inference(sniffed, "content", hint)
     return Inference(None, "none", hint)

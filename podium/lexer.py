@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from .diagnostics import Diagnostic
-from .model import RawSlide, SourceLocation, SourceText
+from .model import LexResult, RawSlide, SourceLocation, SourceText
 
 SLIDE_SEPARATORS = {"---": False, "--": True}
 """Separator line -> whether the new slide continues the previous one (an incremental step)."""
@@ -31,20 +31,6 @@ def normalize(text: str) -> str:
     if common == 0:
         return text
     return "\n".join(line[common:] if line.strip() else line[: max(0, len(line) - common)].lstrip(" \t") for line in lines)
-
-
-@dataclass(frozen=True, slots=True)
-class LexResult:
-    """The raw slides of a file and the problems found while splitting it."""
-
-    slides: tuple[RawSlide, ...]
-    """Slides in file order, layouts and excluded ones included."""
-    head_ends: tuple[int, ...]
-    """For each slide, the offset in its content where the first content class starts."""
-    code_lines: tuple[frozenset[int], ...]
-    """For each slide, the 0-based lines of its content inside fenced or indented code."""
-    diagnostics: tuple[Diagnostic, ...]
-    """Unclosed fences and the like."""
 
 
 def bracket_matches(text: str) -> dict[int, int]:
@@ -150,24 +136,28 @@ def lex(text: str, path: str) -> LexResult:
     return LexResult(tuple(slides), tuple(heads), tuple(code), tuple(diagnostics))
 
 
+INTERESTING = re.compile(r"[`.\\]")
+
+
 def _find_class(text: str, pos: int, end: int) -> int | None:
     """Offset of the first unescaped content-class opener in text[pos:end] outside inline code."""
-    while pos < end:
-        char = text[pos]
-        if char == "`":
+    while True:
+        found = INTERESTING.search(text, pos, end)
+        if found is None:
+            return None
+        pos = found.start()
+        if text[pos] == "`":
             run = len(text[pos:end]) - len(text[pos:end].lstrip("`"))
             close = text.find("`" * run, pos + run + 1, end)
             pos = pos + run if close < 0 else close + run
             continue
-        if char in ".\\":
-            opener = CONTENT_CLASS.match(text, pos, end)
-            if opener and char == "\\":
-                pos = opener.end()
-                continue
-            if opener:
-                return pos
-        pos += 1
-    return None
+        opener = CONTENT_CLASS.match(text, pos, end)
+        if opener is None:
+            pos += 1
+        elif text[pos] == "\\":
+            pos = opener.end()
+        else:
+            return pos
 
 
 def _scan_line(text: str, pos: int, end: int, matches: dict[int, int]) -> tuple[int | None, int | None]:

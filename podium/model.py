@@ -84,6 +84,20 @@ class RawSlide:
 
 
 @dataclass(frozen=True, slots=True)
+class LexResult:
+    """The raw slides of a file and the problems found while splitting it."""
+
+    slides: tuple[RawSlide, ...]
+    """Slides in file order, layouts and excluded ones included."""
+    head_ends: tuple[int, ...]
+    """For each slide, the offset in its content where the first content class starts."""
+    code_lines: tuple[frozenset[int], ...]
+    """For each slide, the 0-based lines of its content inside fenced or indented code."""
+    diagnostics: tuple
+    """Problems found while splitting (Diagnostic values: unclosed fences and the like)."""
+
+
+@dataclass(frozen=True, slots=True)
 class Slide:
     """A displayed slide: properties resolved, layout/template content merged, {{vars}} expanded."""
 
@@ -127,6 +141,8 @@ class Deck:
     """Every `name:` in the file (layouts and excluded slides too) -> every place it is set."""
     total: int
     """The number shown on the last slide (`%total%`)."""
+    lexed: LexResult
+    """The file as the lexer split it (what checks of the raw text look at)."""
 
 
 @dataclass(frozen=True, slots=True)

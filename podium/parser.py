@@ -170,7 +170,7 @@ def parse(lexed: LexResult, source: Path, path: str, options: ParseOptions) -> t
             content=expand_variables(content, props), notes=notes, continued=part.raw.continued,
             location=part.raw.location))
     deck = Deck(source=source, path=path, stem=source.stem, slides=tuple(slides), names=names,
-                all_names={k: tuple(v) for k, v in all_names.items()}, total=number)
+                all_names={k: tuple(v) for k, v in all_names.items()}, total=number, lexed=lexed)
     return deck, problems
 
 

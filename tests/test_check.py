@@ -68,3 +68,68 @@ def test_check_exit_codes_and_formats(course: Path) -> None:
         in result.stdout.splitlines()
     assert run_build("check", "--format", "xml", cwd=course).returncode == 2
     assert run_build("check", "--slides", str(course / "nope"), cwd=course).returncode == 2
+
+
+class _Site(__import__("http.server").server.BaseHTTPRequestHandler):
+    """A loopback site: /ok, /missing (404), /moved (301 to /ok), /page.png (an HTML page)."""
+
+    def _answer(self, body: bool) -> None:
+        routes = {"/ok": (200, "text/html", b"<p>ok</p>"), "/missing": (404, "text/html", b"gone"),
+                  "/page.png": (200, "text/html", b"<!DOCTYPE html><p>not an image</p>")}
+        if self.path == "/moved":
+            self.send_response(301)
+            self.send_header("Location", "/ok")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        status, kind, data = routes.get(self.path, (404, "text/html", b"?"))
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        if body:
+            self.wfile.write(data)
+
+    def do_HEAD(self) -> None:  # noqa: N802
+        self._answer(False)
+
+    def do_GET(self) -> None:  # noqa: N802
+        self._answer(True)
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+def test_online_check_reports_each_use_and_offline_runs_show_the_cached_outcome(course: Path) -> None:
+    import threading
+    from http.server import ThreadingHTTPServer
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Site)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        dead = f"[fine]({base}/ok) [dead]({base}/missing)"
+        (course / "slides" / "01-a.md").write_text(
+            f"# A\n\n{dead}\n\n[old]({base}/moved)\n\n"
+            f"![pic]({base}/page.png)\n---\n# B\n\n[dead again]({base}/missing)\n", encoding="utf-8")
+        column = dead.index(f"{base}/missing") + 1
+        args = ("check", "--slides", str(course / "slides"))
+        online = run_build(*args, "--online", cwd=course)
+        assert online.returncode == 1
+        assert online.stdout.splitlines() == [
+            f"slides/01-a.md:3:{column}: error: broken: {base}/missing (404 Not Found) [link-broken] (slide 1)",
+            f"slides/01-a.md:5:7: warning: redirected: {base}/moved (moved permanently to {base}/ok); "
+            f"use {base}/ok [link-redirected] (slide 1)",
+            f"slides/01-a.md:7:8: error: broken: {base}/page.png (HTML page, not an image (text/html)) "
+            "[link-broken] (slide 1)",
+            f"slides/01-a.md:11:14: error: broken: {base}/missing (404 Not Found) [link-broken] (slide 2)",
+        ]
+    finally:
+        server.shutdown()
+        server.server_close()
+    offline = run_build(*args, cwd=course)
+    assert offline.returncode == 0
+    lines = offline.stdout.splitlines()
+    assert f"slides/01-a.md:3:{column}: info: broken when last checked just now: {base}/missing (404 Not Found) " \
+           "[link-broken] (slide 1)" in lines
+    assert len(lines) == 4 and all(": info: " in line for line in lines)

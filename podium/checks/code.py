@@ -15,7 +15,7 @@ from ..diagnostics import Diagnostic, did_you_mean
 from ..languages import canonical_language, infer_language
 from ..model import SourceText
 from ..plugins.code import CODE_TOKENS, text_before
-from .run import CheckContext
+from .deck import CheckedDeck
 from .samples import validate_sample
 
 MARKER = re.compile(r"<!--\s*check\s*:\s*(.*?)\s*-->")
@@ -89,11 +89,10 @@ def check_block(tokens: list, index: int, source: SourceText, env: dict, slide: 
         yield Diagnostic(source.location(line, column), problem.severity, problem.rule, problem.message, slide)
 
 
-def check_code(context: CheckContext) -> Iterator[Diagnostic]:
+def check_code(checked: CheckedDeck) -> Iterator[Diagnostic]:
     """Validate every code block of every slide's content."""
-    for checked in context.checked():
-        for parsed in checked.parsed:
-            tokens = parsed.tokens
-            for index, token in enumerate(tokens):
-                if token.type in CODE_TOKENS and token.map:
-                    yield from check_block(tokens, index, parsed.slide.content, parsed.env, parsed.slide.index + 1)
+    for parsed in checked.parsed:
+        tokens = parsed.tokens
+        for index, token in enumerate(tokens):
+            if token.type in CODE_TOKENS and token.map:
+                yield from check_block(tokens, index, parsed.slide.content, parsed.env, parsed.slide.index + 1)

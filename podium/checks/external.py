@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Iterable, Iterator
 
 from ..diagnostics import Diagnostic, Severity
@@ -16,7 +17,7 @@ def _absolute(url: str) -> str:
     return "https:" + url if url.startswith("//") else url
 
 
-def check_external(context, references: Iterable[Reference]) -> Iterator[Diagnostic]:
+def check_external(references: Iterable[Reference], online: bool, cache_dir: Path | None) -> Iterator[Diagnostic]:
     """One diagnostic per use of each URL that is not fine (each URL is fetched once)."""
     from .linkcache import age_text, cached_results
     from .online import OnlineOptions, UrlCheck, check_urls
@@ -25,11 +26,11 @@ def check_external(context, references: Iterable[Reference]) -> Iterator[Diagnos
     if not uses:
         return
     urls = {_absolute(r.url) for r in uses}
-    if context.online:
+    if online:
         wanted = [UrlCheck(_absolute(r.url), r.kind in ("image", "background")) for r in uses]
-        results = check_urls(wanted, OnlineOptions(cache_dir=context.cache_dir))
-    elif context.cache_dir is not None:
-        results = cached_results(urls, context.cache_dir)
+        results = check_urls(wanted, OnlineOptions(cache_dir=cache_dir))
+    elif cache_dir is not None:
+        results = cached_results(urls, cache_dir)
     else:
         results = {}
     for ref in uses:
@@ -37,7 +38,7 @@ def check_external(context, references: Iterable[Reference]) -> Iterator[Diagnos
         if result is None or result.outcome == "ok":
             continue
         detail = result.detail
-        if context.online:
+        if online:
             severity = SEVERITY.get(result.outcome, "warning")
             message = f"{result.outcome}: {ref.url} ({detail})"
         else:

@@ -6,11 +6,10 @@ import re
 from typing import Iterator
 
 from ..diagnostics import Diagnostic
-from ..lexer import lex, normalize
 from ..parser import VARIABLE, read_properties
 from ..properties import PROPERTIES
 from ..references import slide_references
-from .run import CheckContext, CheckedDeck
+from .deck import CheckedDeck
 
 SEPARATORS = ("---", "--", "???")
 URL_SCHEMES = ("http", "https", "ftp", "mailto", "file")
@@ -55,8 +54,7 @@ def _property_traps(props: dict, where: dict, used: set[str]) -> Iterator[Diagno
 
 def _source_problems(checked: CheckedDeck) -> Iterator[Diagnostic]:
     """Traps found in the file as written: property lines, separators, classes inside words."""
-    deck = checked.deck
-    lexed = lex(normalize(deck.source.read_text(encoding="utf-8")), deck.path)
+    lexed = checked.deck.lexed
     used = {m.group(2) for raw in lexed.slides for m in VARIABLE.finditer(raw.content.text)}
     for raw, head_end, code in zip(lexed.slides, lexed.head_ends, lexed.code_lines):
         props, where, _ = read_properties(raw, head_end, code)
@@ -80,8 +78,7 @@ def _source_problems(checked: CheckedDeck) -> Iterator[Diagnostic]:
                                      f"write '{found.group(1)}\\{classes}[' to keep the text")
 
 
-def check_hygiene(context: CheckContext) -> Iterator[Diagnostic]:
-    """Every hygiene finding of every deck."""
-    for checked in context.checked():
-        yield from _content_problems(checked)
-        yield from _source_problems(checked)
+def check_hygiene(checked: CheckedDeck) -> Iterator[Diagnostic]:
+    """Every hygiene finding of a deck."""
+    yield from _content_problems(checked)
+    yield from _source_problems(checked)

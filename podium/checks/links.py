@@ -14,25 +14,23 @@ from typing import Iterator
 from urllib.parse import unquote, urlsplit
 
 from ..diagnostics import Diagnostic, did_you_mean
-from ..model import Deck
 from ..references import Reference, is_external, slide_references
-from .external import check_external
-from .run import CheckContext, CheckedDeck
+from .deck import CheckedDeck, DeckSummary, SessionLink
 
 SKIPPED_SCHEMES = ("mailto:", "tel:", "data:", "javascript:", "ftp:", "about:")
 SESSION_PAGE = re.compile(r"\.\./([^/]+)/(?:index\.html)?$")
 COURSE_INDEX = ("../", "../index.html")
 
 
-def anchor_problem(deck: Deck, fragment: str, url: str) -> str | None:
+def anchor_problem(deck: DeckSummary, fragment: str, url: str) -> str | None:
     """Why `url`, ending in `#fragment`, does not lead to a slide of `deck`, or None when it does."""
     if not fragment:
         return None
     number = fragment[1:] if re.fullmatch(r"p\d+", fragment) else fragment
     if re.fullmatch(r"0|[1-9]\d*", number):
-        if 1 <= int(number) <= len(deck.slides):
+        if 1 <= int(number) <= deck.count:
             return None
-        return f"'{url}' points at slide {number}, but {deck.stem} has slides 1 to {len(deck.slides)}"
+        return f"'{url}' points at slide {number}, but {deck.stem} has slides 1 to {deck.count}"
     if fragment in deck.names:
         return None
     return f"'{url}': no slide of {deck.stem} is named '{fragment}'{did_you_mean(fragment, deck.names)}"
@@ -65,53 +63,59 @@ def file_problem(base: Path, path: str) -> str | None:
     return None
 
 
-def _local(context: CheckContext, checked: CheckedDeck, ref: Reference) -> tuple[str, str] | None:
-    """(rule, message) saying why a relative URL leads nowhere, or None."""
+def _local(checked: CheckedDeck, ref: Reference) -> tuple[str, str] | SessionLink | None:
+    """(rule, message) saying why a relative URL leads nowhere, a link to resolve later, or None."""
     url = ref.url
     parts = urlsplit(url)
     path, fragment = unquote(parts.path), parts.fragment
     if not path:
-        problem = anchor_problem(checked.deck, fragment, url)
+        problem = anchor_problem(DeckSummary.of(checked.deck), fragment, url)
         return ("broken-anchor", problem) if problem else None
     if url.split("#")[0] in COURSE_INDEX:
         return None
     session = SESSION_PAGE.match(path) or re.fullmatch(r"(?:\./)?([^/]+)\.md", path)
     if session:
-        stem = session.group(1)
-        target = context.decks.get(stem)
-        if target is None:
-            return "unknown-session", (f"'{url}' links to a session '{stem}' that the course does not have"
-                                       f"{did_you_mean(stem, context.decks)}")
-        problem = anchor_problem(target.deck, fragment, url)
-        return ("broken-anchor", problem) if problem else None
+        return SessionLink(ref, session.group(1), fragment)
     problem = file_problem(checked.deck.source.parent, path)
     return ("missing-file", problem) if problem else None
 
 
-def _names(deck: Deck) -> Iterator[Diagnostic]:
-    for name, places in deck.all_names.items():
+def _names(checked: CheckedDeck) -> Iterator[Diagnostic]:
+    for name, places in checked.deck.all_names.items():
         for place in places[1:]:
             yield Diagnostic(place, "error", "duplicate-name",
                              f"slide name '{name}' is already used at line {places[0].line}")
 
 
-def check_links(context: CheckContext) -> Iterator[Diagnostic]:
-    """Every link, image and background of every deck."""
-    external: list[Reference] = []
-    for checked in context.checked():
-        yield from _names(checked.deck)
-        for parsed in checked.parsed:
-            for ref in slide_references(parsed):
-                url = ref.url.strip()
-                if url.lower().startswith(SKIPPED_SCHEMES):
-                    continue
-                if is_external(url):
-                    external.append(ref)
-                    continue
-                if not url:
-                    yield Diagnostic(ref.location, "warning", "empty-url", f"this {ref.kind} has no URL", ref.slide + 1)
-                    continue
-                problem = _local(context, checked, ref)
-                if problem:
-                    yield Diagnostic(ref.location, "error", problem[0], problem[1], ref.slide + 1)
-    yield from check_external(context, external)
+def deck_links(checked: CheckedDeck, sessions: frozenset[str]) -> tuple[list[Diagnostic], list[SessionLink],
+                                                                          list[Reference]]:
+    """Problems of a deck's local links; its links to other sessions and its external URLs, to check later."""
+    found, later, external = list(_names(checked)), [], []
+    for parsed in checked.parsed:
+        for ref in slide_references(parsed):
+            url = ref.url.strip()
+            if url.lower().startswith(SKIPPED_SCHEMES):
+                continue
+            if is_external(url):
+                external.append(ref)
+            elif not url:
+                found.append(Diagnostic(ref.location, "warning", "empty-url", f"this {ref.kind} has no URL",
+                                        ref.slide + 1))
+            elif isinstance(problem := _local(checked, ref), SessionLink):
+                later.append(problem)
+            elif problem:
+                found.append(Diagnostic(ref.location, "error", problem[0], problem[1], ref.slide + 1))
+    return found, later, external
+
+
+def resolve_session_links(links: list[SessionLink], decks: dict[str, DeckSummary]) -> Iterator[Diagnostic]:
+    """Links to other sessions, checked against those sessions' slides."""
+    for link in links:
+        ref = link.reference
+        target = decks.get(link.stem)
+        if target is None:
+            yield Diagnostic(ref.location, "error", "unknown-session",
+                             f"'{ref.url}' links to a session '{link.stem}' that the course does not have"
+                             f"{did_you_mean(link.stem, decks)}", ref.slide + 1)
+        elif problem := anchor_problem(target, link.fragment, ref.url):
+            yield Diagnostic(ref.location, "error", "broken-anchor", problem, ref.slide + 1)

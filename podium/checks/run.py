@@ -1,75 +1,83 @@
-"""Run the course checks: the list of checkers is data; severities come from course.toml."""
+"""Run the course checks: each deck is checked on its own (in parallel for large courses), then
+links between sessions and external links are resolved over the whole course.
+
+The list of per-deck checkers is data; severities come from course.toml.
+"""
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterable, Mapping
 
-from ..builder import render_settings
 from ..diagnostics import Diagnostic, sort_diagnostics
 from ..loader import load_deck, session_files
-from ..markdown import ParsedSlide, parse_deck
-from ..model import Deck
+from ..markdown import MarkdownOptions, parse_deck
 from ..project import Project, shown
+from ..references import Reference
+from .deck import CheckedDeck, DeckSummary, SessionLink
 
+KINDS = ("parse", "links", "hygiene", "code")
+"""Kinds of check; `parse` is what reading the deck itself found."""
+PARALLEL_FROM = 4
+"""Courses with at least this many sessions to check are checked by several processes."""
 
-@dataclass(frozen=True, slots=True)
-class CheckedDeck:
-    """A deck with its parsed slides."""
-
-    deck: Deck
-    """The deck."""
-    parsed: tuple[ParsedSlide, ...]
-    """Its slides as markdown-it tokens."""
-
-
-@dataclass(frozen=True, slots=True)
-class CheckContext:
-    """What every checker may look at."""
-
-    project: Project
-    """The course."""
-    decks: Mapping[str, CheckedDeck]
-    """Every readable deck of the course by file stem."""
-    targets: tuple[str, ...] = ()
-    """Stems of the decks to report on (the others are there for links between sessions)."""
-    online: bool = False
-    """True when external links are checked over the network."""
-    cache_dir: Path | None = None
-    """Where external link results are remembered."""
-
-    def checked(self) -> list[CheckedDeck]:
-        """The decks to report on."""
-        return [self.decks[stem] for stem in self.targets if stem in self.decks]
-
-
-Checker = Callable[[CheckContext], Iterable[Diagnostic]]
-"""A checker looks at every deck of the context and returns what it finds."""
+Checker = Callable[[CheckedDeck], Iterable[Diagnostic]]
 
 
 def _checkers() -> dict[str, Checker]:
-    from . import code, hygiene, links
+    from . import code, hygiene
 
-    return {"links": links.check_links, "hygiene": hygiene.check_hygiene, "code": code.check_code}
-
-
-KINDS = ("parse", "links", "hygiene", "code")
-"""Kinds of check, in report order; `parse` is what reading the deck itself found."""
+    return {"hygiene": hygiene.check_hygiene, "code": code.check_code}
 
 
-def load_decks(project: Project) -> tuple[dict[str, CheckedDeck], list[Diagnostic]]:
-    """Read and parse every session without rendering or writing anything."""
-    files = session_files(project)
-    settings = render_settings(project, frozenset(p.stem for p in files)).markdown
-    decks: dict[str, CheckedDeck] = {}
-    problems: list[Diagnostic] = []
-    for path in files:
-        deck, found = load_deck(path, project)
-        problems += found
-        if deck is not None:
-            decks[deck.stem] = CheckedDeck(deck, tuple(parse_deck(deck, settings, problems.append)))
-    return decks, problems
+@dataclass(frozen=True, slots=True)
+class DeckReport:
+    """Everything found in one deck on its own."""
+
+    summary: DeckSummary | None
+    """What other decks need to know about it (None when the file could not be read)."""
+    diagnostics: tuple[Diagnostic, ...]
+    """Its findings."""
+    session_links: tuple[SessionLink, ...]
+    """Its links to other sessions, still to resolve."""
+    external: tuple[Reference, ...]
+    """Its external URLs, still to check."""
+
+
+def check_deck(project: Project, path: Path, kinds: tuple[str, ...], sessions: frozenset[str]) -> DeckReport:
+    """Read, parse and check one session file."""
+    from .links import deck_links
+
+    deck, problems = load_deck(path, project)
+    found = list(problems) if "parse" in kinds else []
+    if deck is None:
+        return DeckReport(None, tuple(found), (), ())
+    report = found.append if "parse" in kinds else (lambda item: None)
+    checked = CheckedDeck(deck, tuple(parse_deck(deck, MarkdownOptions(project.options.highlight_lines, sessions),
+                                                 report)))
+    links: tuple = ((), (), ())
+    if "links" in kinds:
+        links = deck_links(checked, sessions)
+        found += links[0]
+    for kind, checker in _checkers().items():
+        if kind in kinds:
+            found += checker(checked)
+    return DeckReport(DeckSummary.of(deck), tuple(found), tuple(links[1]), tuple(links[2]))
+
+
+def _check_all(project: Project, paths: list[Path], kinds: tuple[str, ...], sessions: frozenset[str]) -> list[DeckReport]:
+    workers = min(os.cpu_count() or 1, len(paths))
+    if len(paths) < PARALLEL_FROM or workers < 2:
+        return [check_deck(project, path, kinds, sessions) for path in paths]
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method)) as pool:
+        chunk = max(1, len(paths) // (workers * 4))
+        return list(pool.map(check_deck, [project] * len(paths), paths, [kinds] * len(paths),
+                             [sessions] * len(paths), chunksize=chunk))
 
 
 def apply_severities(items: Iterable[Diagnostic], severities: Mapping[str, str]) -> list[Diagnostic]:
@@ -94,14 +102,26 @@ def first_of_each(items: Iterable[Diagnostic]) -> list[Diagnostic]:
 def run_checks(project: Project, kinds: Iterable[str] = KINDS, only: Iterable[str] | None = None,
                online: bool = False, cache_dir: Path | None = None) -> list[Diagnostic]:
     """Every finding of the chosen kinds over the course (or the named sessions), sorted."""
+    from .external import check_external
+    from .links import resolve_session_links
+
     kinds = tuple(kinds)
-    decks, problems = load_decks(project)
-    targets = tuple(decks if only is None else [stem for stem in decks if stem in set(only)])
-    paths = {shown(p) for p in session_files(project) if only is None or p.stem in set(only)}
-    found: list[Diagnostic] = [d for d in problems if only is None or d.location.path in paths] if "parse" in kinds else []
-    context = CheckContext(project, decks, targets, online, cache_dir)
-    checkers = _checkers()
-    for kind in kinds:
-        if kind in checkers:
-            found += checkers[kind](context)
+    files = session_files(project)
+    sessions = frozenset(p.stem for p in files)
+    wanted = set(only) if only is not None else sessions
+    reports = _check_all(project, [p for p in files if p.stem in wanted], kinds, sessions)
+    summaries = {r.summary.stem: r.summary for r in reports if r.summary}
+    for path in files:
+        if path.stem not in wanted and any(r.session_links for r in reports):
+            deck, _ = load_deck(path, project)
+            if deck is not None:
+                summaries[deck.stem] = DeckSummary.of(deck)
+    found = [d for r in reports for d in r.diagnostics]
+    found += resolve_session_links([link for r in reports for link in r.session_links], summaries)
+    found += check_external([ref for r in reports for ref in r.external], online, cache_dir)
     return sort_diagnostics(first_of_each(apply_severities(found, project.options.severity)))
+
+
+def shown_paths(project: Project) -> list[str]:
+    """The session files as messages name them."""
+    return [shown(p) for p in session_files(project)]

@@ -1,0 +1,59 @@
+"""Shared pieces of the benchmarks: a ~1,000-slide course, Marp's command line, timing."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SESSION = ROOT / "slides" / "06-docker-compose.md"
+WORK = Path(__file__).resolve().parent / ".work"
+MARP_PACKAGE = "@marp-team/marp-cli"
+
+
+def make_course(folder: Path, copies: int = 36) -> list[Path]:
+    """`copies` sessions made from session 6 (27 slides each: 36 copies = 972 slides).
+
+    Every heading gets the copy's number, so no two slides of the course have the same text and
+    nothing is rendered once for several copies.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    source = SESSION.read_text(encoding="utf-8")
+    paths = []
+    for number in range(1, copies + 1):
+        text = re.sub(r"(?m)^(#+ .*)$", lambda m: f"{m.group(1)} ({number})", source)
+        path = folder / f"{number:02d}-session.md"
+        path.write_text(text, encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def marp_command() -> tuple[list[str] | None, str]:
+    """The marp command line (installed with npm into bench/.work/marp), or None and why not."""
+    binary = WORK / "marp" / "node_modules" / ".bin" / "marp"
+    if not binary.exists():
+        npm = shutil.which("npm")
+        if npm is None:
+            return None, "npm is not installed"
+        print(f"installing {MARP_PACKAGE} into {binary.parent.parent.parent} ...", file=sys.stderr)
+        done = subprocess.run([npm, "install", "--prefix", str(WORK / "marp"), MARP_PACKAGE, "--no-audit",
+                               "--no-fund", "--loglevel=error"], capture_output=True, text=True)
+        if done.returncode != 0 or not binary.exists():
+            return None, f"npm install {MARP_PACKAGE} failed: {done.stderr.strip()[-300:]}"
+    return [str(binary)], ""
+
+
+def timed(command: list[str], cwd: Path | None = None) -> float:
+    """Seconds one run of a command takes (it must succeed)."""
+    start = time.perf_counter()
+    subprocess.run(command, cwd=cwd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values)
