@@ -181,23 +181,28 @@ def online_figures() -> None:
         print(f"podium / lychee:         {ratio:.2f} (target <= 1)")
 
 
-def offline_check_figure(runs: int = 5) -> float:
-    """Median seconds of `python build.py check` (offline, a fresh process) on a ~1,000-slide course."""
+def offline_check_figures(runs: int = 5) -> tuple[float, float]:
+    """Median seconds of `python build.py check` (offline, a fresh process each time) on a ~1,000-slide
+    course: with no remembered results, and re-run with the results of the previous run."""
     from common import make_course, median, timed
 
     with tempfile.TemporaryDirectory(prefix="podium-check-") as tmp:
-        slides = Path(tmp) / "slides"
-        make_course(slides)
-        command = [sys.executable, str(ROOT / "build.py"), "check", "--slides", str(slides), "--quiet"]
-        return median([timed(command, cwd=Path(tmp)) for _ in range(runs)])
+        folder = Path(tmp)
+        make_course(folder / "slides")
+        command = [sys.executable, str(ROOT / "build.py"), "check", "--slides", str(folder / "slides"), "--quiet"]
+        first = []
+        for _ in range(runs):
+            shutil.rmtree(folder / ".podium-cache", ignore_errors=True)
+            first.append(timed(command, cwd=folder))
+        again = [timed(command, cwd=folder) for _ in range(runs)]
+        return median(first), median(again)
 
 
 def main() -> int:
     online_figures()
-    offline = offline_check_figure()
-    if offline is not None:
-        print(f"offline check of a 972-slide course (python build.py check, median of 5): {offline:.3f} s "
-              "(target < 1 s)")
+    first, again = offline_check_figures()
+    print(f"offline check of a 972-slide course (python build.py check, median of 5): {first:.3f} s first run, "
+          f"{again:.3f} s re-run with remembered results (target < 1 s)")
     return 0
 
 

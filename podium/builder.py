@@ -1,10 +1,18 @@
-"""The build: read every session, render it, and publish the site only when nothing failed."""
+"""The build: read every session, render it, and publish the site only when nothing failed.
+
+`build(project)` is the one-shot build of `python build.py build`: all or nothing. `Builder` keeps
+the rendered decks between builds so that a change to one session re-renders only that deck and
+rewrites only its page (plus the index and the highlight styles when they changed). With
+`keep_going=True` (the dev server) a deck with errors does not stop the others: its last good
+page stays published and the errors are reported in the result.
+"""
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterable
 
 from .diagnostics import Diagnostic, has_errors, sort_diagnostics
 from .loader import load_deck, session_files
@@ -12,9 +20,12 @@ from .markdown import MarkdownOptions
 from .model import RenderedDeck
 from .project import Project
 from .render import RenderSettings, render_deck
-from .site import publish, write_site
+from .site import IndexContext, index_context, publish, write_deck, write_index, write_site, write_static
 
 log = logging.getLogger(__name__)
+
+MISSING_FILE = "missing-file"
+"""The rule of a reference to a file that does not exist: a new file may be the one it wants."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,11 +35,15 @@ class BuildResult:
     diagnostics: tuple[Diagnostic, ...]
     """Every problem found, sorted."""
     decks: tuple[RenderedDeck, ...]
-    """The rendered decks (empty when the build failed)."""
+    """The published decks (empty when nothing was published)."""
     inputs: frozenset[Path]
     """Every file the build read: what a watcher should watch."""
     written: bool
-    """True when the site was published."""
+    """True when the site on disk matches this result."""
+    rebuilt: frozenset[Path] | None = None
+    """The session files this build re-rendered; None when it was the whole course."""
+    failed: frozenset[Path] = frozenset()
+    """Session files with errors (with `keep_going`, their last good page stays published)."""
 
     @property
     def ok(self) -> bool:
@@ -42,35 +57,156 @@ def render_settings(project: Project, sessions: frozenset[str]) -> RenderSetting
     return RenderSettings(MarkdownOptions(options.highlight_lines, sessions), options.highlight_style, project.notes)
 
 
-def render_course(project: Project) -> tuple[list[RenderedDeck], list[Diagnostic], set[Path]]:
-    """Read and render every session (nothing is written)."""
-    files = session_files(project)
-    problems: list[Diagnostic] = []
-    inputs: set[Path] = set(files)
-    if project.config_path:
-        inputs.add(project.config_path)
-    settings = render_settings(project, frozenset(p.stem for p in files))
-    rendered = []
-    for path in files:
-        deck, found = load_deck(path, project)
-        problems += found
-        if deck is None:
-            continue
-        result = render_deck(deck, settings, problems.append)
-        inputs.update(result.assets.values())
-        rendered.append(result)
-    return rendered, problems, inputs
+def render_session(project: Project, path: Path, sessions: frozenset[str]) -> tuple[RenderedDeck | None, list[Diagnostic]]:
+    """Read, parse and render one session file."""
+    deck, problems = load_deck(path, project)
+    if deck is None:
+        return None, problems
+    return render_deck(deck, render_settings(project, sessions), problems.append), problems
+
+
+def fixed_inputs(project: Project) -> set[Path]:
+    """Files every deck depends on: course.toml, templates, static files."""
+    found = {p.resolve() for folder in (project.templates_dir, project.static_dir) for p in folder.glob("*") if p.is_file()}
+    return found | ({project.config_path.resolve()} if project.config_path else set())
+
+
+def styles_of(decks: Iterable[RenderedDeck]) -> frozenset[str]:
+    """Every highlight style the decks use."""
+    return frozenset().union(*(d.styles for d in decks))
+
+
+class Builder:
+    """Builds the course and rebuilds only what a change touches."""
+
+    def __init__(self, project: Project, keep_going: bool = False) -> None:
+        self.project = project
+        self.keep_going = keep_going
+        """Publish the decks that built even when others failed (their last good page stays)."""
+        self.decks: dict[Path, RenderedDeck] = {}
+        self.problems: dict[Path, list[Diagnostic]] = {}
+        self._files: list[Path] | None = None
+        self._fixed: frozenset[Path] = frozenset()
+        self._fixed_folders = frozenset(p.resolve() for p in (project.templates_dir, project.static_dir))
+        self._published = False
+        self._index: IndexContext | None = None
+        self._styles: frozenset[str] = frozenset()
+
+    def sessions(self) -> list[Path]:
+        """The session files, listed once per full build."""
+        if self._files is None:
+            self._files = session_files(self.project)
+        return self._files
+
+    def ordered(self) -> list[RenderedDeck]:
+        """The decks in file-name order."""
+        return [self.decks[p] for p in sorted(self.decks, key=lambda p: p.name)]
+
+    def _render(self, paths: Iterable[Path]) -> None:
+        stems = frozenset(p.stem for p in self.sessions())
+        for path in paths:
+            rendered, problems = render_session(self.project, path, stems)
+            self.problems[path] = problems
+            if self.keep_going and has_errors(problems):
+                continue
+            if rendered is None:
+                self.decks.pop(path, None)
+            else:
+                self.decks[path] = rendered
+
+    def _may_publish(self) -> bool:
+        return self.keep_going or not any(has_errors(items) for items in self.problems.values())
+
+    def _result(self, written: bool, rebuilt: frozenset[Path] | None) -> BuildResult:
+        problems = [d for items in self.problems.values() for d in items]
+        inputs = set(self.decks) | set(self.problems) | self._fixed
+        for rendered in self.decks.values():
+            inputs.update(rendered.assets.values())
+        failed = frozenset(p for p, items in self.problems.items() if has_errors(items))
+        return BuildResult(tuple(sort_diagnostics(problems)), tuple(self.ordered()) if written else (),
+                           frozenset(inputs), written, rebuilt, failed)
+
+    def _publish_all(self) -> None:
+        decks = self.ordered()
+        publish(self.project.out_dir, lambda folder: write_site(self.project, decks, folder))
+        self._published = True
+        self._index = index_context(self.project, decks)
+        self._styles = styles_of(decks)
+        log.info("built %d sessions into %s", len(decks), self.project.out_dir)
+
+    def build(self) -> BuildResult:
+        """Render every session; publish the whole site atomically (when there is no error)."""
+        self._files = None
+        self._published = False
+        files = self.sessions()
+        if not self.keep_going:
+            self.decks.clear()
+        for gone in set(self.decks) - set(files):
+            del self.decks[gone]
+        self.problems.clear()
+        self._fixed = frozenset(fixed_inputs(self.project))
+        self._render(files)
+        if not self._may_publish():
+            return self._result(False, None)
+        self._publish_all()
+        return self._result(True, None)
+
+    def _needs_full_build(self, changed: set[Path], files: set[Path], assets: dict[Path, Path]) -> bool:
+        if not self._published or not changed or not self.project.out_dir.is_dir():
+            return True
+        slides = self.project.slides_dir.resolve()
+        for path in changed:
+            if path in self._fixed or any(path.is_relative_to(folder) for folder in self._fixed_folders):
+                return True
+            if path in assets:
+                continue
+            if path.suffix == ".md" and path.parent == slides and (path in files) != path.is_file():
+                return True
+            if not path.is_relative_to(slides):
+                return True
+        return False
+
+    def rebuild(self, changed: Iterable[Path]) -> BuildResult:
+        """Re-render the sessions a change touches; rewrite their pages, and the index if it changed.
+
+        A change to a template, a static file or course.toml, a session added or removed, or a file
+        outside the slides folder rebuilds everything. A file in the slides folder that no deck uses
+        re-renders only the decks that referred to a missing file.
+        """
+        changed = {Path(p).resolve() for p in changed}
+        files = set(self.sessions())
+        assets = {a.resolve(): path for path, r in self.decks.items() for a in r.assets.values()}
+        if self._needs_full_build(changed, files, assets):
+            return self.build()
+        decks = {p for p in changed if p in files} | {assets[p] for p in changed if p in assets}
+        if changed - files - assets.keys():
+            decks |= {p for p, items in self.problems.items() if any(d.code == MISSING_FILE for d in items)}
+        if not decks:
+            return self._result(True, frozenset())
+        published = set(self.decks)
+        self._render(sorted(decks))
+        if not self._may_publish():
+            self._published = False
+            return self._result(False, frozenset(decks))
+        if set(self.decks) != published:
+            self._publish_all()
+            return self._result(True, None)
+        out = self.project.out_dir
+        for path in sorted(decks):
+            if path in self.decks and not has_errors(self.problems[path]):
+                write_deck(self.project, self.decks[path], out)
+        ordered = self.ordered()
+        index = index_context(self.project, ordered)
+        if index != self._index:
+            write_index(self.project, ordered, out)
+            self._index = index
+        styles = styles_of(ordered)
+        if styles != self._styles:
+            write_static(self.project, ordered, out)
+            self._styles = styles
+        return self._result(True, frozenset(decks))
 
 
 def build(project: Project) -> BuildResult:
     """Build the whole site; publish it only when there is no error."""
-    rendered, problems, inputs = render_course(project)
-    inputs.update(p for p in project.templates_dir.glob("*") if p.is_file())
-    inputs.update(p for p in project.static_dir.glob("*") if p.is_file())
-    written = False
-    if not has_errors(problems):
-        publish(project.out_dir, lambda folder: write_site(project, rendered, folder))
-        written = True
-        log.info("built %d sessions into %s", len(rendered), project.out_dir)
-    return BuildResult(tuple(sort_diagnostics(problems)), tuple(rendered) if written else (), frozenset(inputs),
-                       written)
+    return Builder(project).build()

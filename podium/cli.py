@@ -145,8 +145,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print(f"rebuilt {what} in {outcome.seconds * 1000:.0f} ms{failing}", flush=True)
 
     def ready(url: str, outcome) -> None:
-        rebuilt(outcome)
-        print(f"serving {url} (Ctrl-C to stop)", flush=True)
+        print_diagnostics(outcome.diagnostics, args.quiet)
+        failing = f" ({len(outcome.failed)} failing)" if outcome.failed else ""
+        print(f"built the course in {outcome.seconds * 1000:.0f} ms{failing}; serving {url} (Ctrl-C to stop)", flush=True)
 
     try:
         serve(options, ready, rebuilt)

@@ -5,13 +5,14 @@ from __future__ import annotations
 import functools
 import logging
 
+from typing import TYPE_CHECKING
+
 from markupsafe import Markup
-from pygments import highlight
-from pygments.formatters import HtmlFormatter
-from pygments.lexer import Lexer
-from pygments.lexers import get_lexer_by_name
-from pygments.styles import get_all_styles
-from pygments.util import ClassNotFound
+from pygments.styles import STYLE_MAP
+
+if TYPE_CHECKING:
+    from pygments.formatters import HtmlFormatter
+    from pygments.lexer import Lexer
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +26,7 @@ STYLE_ALIASES = {
 }
 """highlight.js style names used in remark decks -> the closest Pygments style."""
 
-STYLES: frozenset[str] = frozenset(get_all_styles()) | frozenset(STYLE_ALIASES)
+STYLES: frozenset[str] = frozenset(STYLE_MAP) | frozenset(STYLE_ALIASES)
 """Every name accepted as a highlight style."""
 
 
@@ -36,6 +37,9 @@ def pygments_style(name: str) -> str:
 
 @functools.lru_cache(maxsize=None)
 def _lexer(alias: str) -> Lexer | None:
+    from pygments.lexers import get_lexer_by_name
+    from pygments.util import ClassNotFound
+
     try:
         return get_lexer_by_name(alias, stripnl=False, ensurenl=False)
     except ClassNotFound:
@@ -43,7 +47,11 @@ def _lexer(alias: str) -> Lexer | None:
         return None
 
 
-_FORMATTER = HtmlFormatter(nowrap=True)
+@functools.lru_cache(maxsize=1)
+def _formatter() -> HtmlFormatter:
+    from pygments.formatters import HtmlFormatter
+
+    return HtmlFormatter(nowrap=True)
 
 
 def highlight_lines(code: str, lexer_alias: str | None) -> list[Markup]:
@@ -55,7 +63,9 @@ def highlight_lines(code: str, lexer_alias: str | None) -> list[Markup]:
     if lexer is None:
         lines = [Markup.escape(line) for line in code.split("\n")]
     else:
-        lines = [Markup(line) for line in highlight(code, lexer, _FORMATTER).split("\n")]
+        from pygments import highlight
+
+        lines = [Markup(line) for line in highlight(code, lexer, _formatter()).split("\n")]
     source_lines = code.split("\n")
     lines = lines[: len(source_lines)]
     if len(lines) > 1 and not source_lines[-1]:
@@ -72,5 +82,7 @@ def style_class(name: str) -> str:
 def style_css(name: str) -> str:
     """CSS for one highlight style, scoped to slides that use it."""
     scope = f".{style_class(name)} .remark-code"
+    from pygments.formatters import HtmlFormatter
+
     rules = HtmlFormatter(style=pygments_style(name)).get_style_defs(scope)
     return "\n".join(line for line in rules.splitlines() if line.startswith(scope)) + "\n"

@@ -16,7 +16,8 @@ PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 def shown(path: Path) -> str:
     """A path as messages show it: relative to the working folder when it lies below it."""
     try:
-        return Path(os.path.relpath(path.resolve(), Path.cwd())).as_posix() if path.resolve().is_relative_to(Path.cwd()) else str(path)
+        full, here = path.resolve(), Path(os.getcwd())
+        return full.relative_to(here).as_posix() if full.is_relative_to(here) else str(path)
     except (OSError, ValueError):
         return str(path)
 

@@ -133,3 +133,27 @@ def test_online_check_reports_each_use_and_offline_runs_show_the_cached_outcome(
     assert f"slides/01-a.md:3:{column}: info: broken when last checked just now: {base}/missing (404 Not Found) " \
            "[link-broken] (slide 1)" in lines
     assert len(lines) == 4 and all(": info: " in line for line in lines)
+
+
+def test_remembered_results_are_reused_only_while_true(course: Path) -> None:
+    slides = course / "slides"
+    (slides / "img").mkdir()
+    (slides / "img" / "a.png").write_bytes(b"png")
+    (slides / "01-a.md").write_text("# A\n\n![a](img/a.png) [b](02-b.md#2)\n\n```python\nx = (\n```\n", encoding="utf-8")
+    (slides / "02-b.md").write_text("# B\n---\n# B2\n", encoding="utf-8")
+    args = ("check", "--slides", str(slides))
+    first = run_build(*args, cwd=course)
+    assert first.stdout == ("slides/01-a.md:6:5: error: Python syntax error: '(' was never closed "
+                            "[python-syntax] (slide 1)\n")
+    entry = course / ".podium-cache" / "checks" / "01-a.md.json"
+    assert entry.is_file()
+    assert run_build(*args, cwd=course).stdout == first.stdout
+    (slides / "img" / "a.png").unlink()
+    gone = run_build(*args, cwd=course).stdout.splitlines()
+    assert "slides/01-a.md:3:6: error: 'img/a.png' does not exist [missing-file] (slide 1)" in gone
+    (slides / "02-b.md").write_text("# B\n", encoding="utf-8")
+    shorter = run_build(*args, cwd=course).stdout.splitlines()
+    assert ("slides/01-a.md:3:21: error: '02-b.md#2' points at slide 2, but 02-b has slides 1 to 1 "
+            "[broken-anchor] (slide 1)") in shorter
+    entry.write_text('{"key": "forged", "report": {}}', encoding="utf-8")
+    assert run_build(*args, cwd=course).stdout.splitlines() == shorter

@@ -63,8 +63,11 @@ def file_problem(base: Path, path: str) -> str | None:
     return None
 
 
-def _local(checked: CheckedDeck, ref: Reference) -> tuple[str, str] | SessionLink | None:
-    """(rule, message) saying why a relative URL leads nowhere, a link to resolve later, or None."""
+def _local(checked: CheckedDeck, ref: Reference, files: list) -> tuple[str, str] | SessionLink | None:
+    """(rule, message) saying why a relative URL leads nowhere, a link to resolve later, or None.
+
+    Every file looked for is added to `files` as (folder, path, problem).
+    """
     url = ref.url
     parts = urlsplit(url)
     path, fragment = unquote(parts.path), parts.fragment
@@ -76,7 +79,9 @@ def _local(checked: CheckedDeck, ref: Reference) -> tuple[str, str] | SessionLin
     session = SESSION_PAGE.match(path) or re.fullmatch(r"(?:\./)?([^/]+)\.md", path)
     if session:
         return SessionLink(ref, session.group(1), fragment)
-    problem = file_problem(checked.deck.source.parent, path)
+    base = checked.deck.source.parent
+    problem = file_problem(base, path)
+    files.append((str(base), path, problem))
     return ("missing-file", problem) if problem else None
 
 
@@ -87,10 +92,10 @@ def _names(checked: CheckedDeck) -> Iterator[Diagnostic]:
                              f"slide name '{name}' is already used at line {places[0].line}")
 
 
-def deck_links(checked: CheckedDeck, sessions: frozenset[str]) -> tuple[list[Diagnostic], list[SessionLink],
-                                                                          list[Reference]]:
-    """Problems of a deck's local links; its links to other sessions and its external URLs, to check later."""
-    found, later, external = list(_names(checked)), [], []
+def deck_links(checked: CheckedDeck) -> tuple[list[Diagnostic], list[SessionLink], list[Reference], list]:
+    """Problems of a deck's local links; its links to other sessions and its external URLs, to check
+    later; and the local files looked for, as (folder, path, problem)."""
+    found, later, external, files = list(_names(checked)), [], [], []
     for parsed in checked.parsed:
         for ref in slide_references(parsed):
             url = ref.url.strip()
@@ -101,11 +106,11 @@ def deck_links(checked: CheckedDeck, sessions: frozenset[str]) -> tuple[list[Dia
             elif not url:
                 found.append(Diagnostic(ref.location, "warning", "empty-url", f"this {ref.kind} has no URL",
                                         ref.slide + 1))
-            elif isinstance(problem := _local(checked, ref), SessionLink):
+            elif isinstance(problem := _local(checked, ref, files), SessionLink):
                 later.append(problem)
             elif problem:
                 found.append(Diagnostic(ref.location, "error", problem[0], problem[1], ref.slide + 1))
-    return found, later, external
+    return found, later, external, files
 
 
 def resolve_session_links(links: list[SessionLink], decks: dict[str, DeckSummary]) -> Iterator[Diagnostic]:

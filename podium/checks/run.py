@@ -6,6 +6,7 @@ The list of per-deck checkers is data; severities come from course.toml.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
@@ -46,10 +47,36 @@ class DeckReport:
     """Its links to other sessions, still to resolve."""
     external: tuple[Reference, ...]
     """Its external URLs, still to check."""
+    files: tuple[tuple[str, str, str | None], ...] = ()
+    """Local files its links name: (folder, path, problem), looked at again before reusing the report."""
 
 
-def check_deck(project: Project, path: Path, kinds: tuple[str, ...], sessions: frozenset[str]) -> DeckReport:
-    """Read, parse and check one session file."""
+def check_deck(project: Project, path: Path, kinds: tuple[str, ...], sessions: frozenset[str],
+               cache_dir: Path | None = None) -> DeckReport:
+    """Read, parse and check one session file; remember the result when there is a cache."""
+    report = _check_deck(project, path, kinds, sessions)
+    if cache_dir is not None:
+        from . import cache
+
+        with contextlib.suppress(OSError):
+            cache.store(cache_dir, path, cache.deck_key(project, path.read_bytes(), kinds, sessions), report)
+    return report
+
+
+def remembered(project: Project, path: Path, kinds: tuple[str, ...], sessions: frozenset[str],
+               cache_dir: Path | None) -> DeckReport | None:
+    """What an earlier run found in this session, when it is still true."""
+    if cache_dir is None:
+        return None
+    from . import cache
+
+    try:
+        return cache.load(cache_dir, path, cache.deck_key(project, path.read_bytes(), kinds, sessions))
+    except OSError:
+        return None
+
+
+def _check_deck(project: Project, path: Path, kinds: tuple[str, ...], sessions: frozenset[str]) -> DeckReport:
     from .links import deck_links
 
     deck, problems = load_deck(path, project)
@@ -59,25 +86,34 @@ def check_deck(project: Project, path: Path, kinds: tuple[str, ...], sessions: f
     report = found.append if "parse" in kinds else (lambda item: None)
     checked = CheckedDeck(deck, tuple(parse_deck(deck, MarkdownOptions(project.options.highlight_lines, sessions),
                                                  report)))
-    links: tuple = ((), (), ())
+    links: tuple = ((), (), (), ())
     if "links" in kinds:
-        links = deck_links(checked, sessions)
+        links = deck_links(checked)
         found += links[0]
     for kind, checker in _checkers().items():
         if kind in kinds:
             found += checker(checked)
-    return DeckReport(DeckSummary.of(deck), tuple(found), tuple(links[1]), tuple(links[2]))
+    return DeckReport(DeckSummary.of(deck), tuple(found), tuple(links[1]), tuple(links[2]), tuple(links[3]))
 
 
-def _check_all(project: Project, paths: list[Path], kinds: tuple[str, ...], sessions: frozenset[str]) -> list[DeckReport]:
+def _check_all(project: Project, paths: list[Path], kinds: tuple[str, ...], sessions: frozenset[str],
+               cache_dir: Path | None) -> list[DeckReport]:
+    known = {path: remembered(project, path, kinds, sessions, cache_dir) for path in paths}
+    todo = [path for path in paths if known[path] is None]
+    fresh = dict(zip(todo, _check_many(project, todo, kinds, sessions, cache_dir)))
+    return [known[path] or fresh[path] for path in paths]
+
+
+def _check_many(project: Project, paths: list[Path], kinds: tuple[str, ...], sessions: frozenset[str],
+                cache_dir: Path | None) -> list[DeckReport]:
     workers = min(os.cpu_count() or 1, len(paths))
     if len(paths) < PARALLEL_FROM or workers < 2:
-        return [check_deck(project, path, kinds, sessions) for path in paths]
+        return [check_deck(project, path, kinds, sessions, cache_dir) for path in paths]
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method)) as pool:
         chunk = max(1, len(paths) // (workers * 4))
         return list(pool.map(check_deck, [project] * len(paths), paths, [kinds] * len(paths),
-                             [sessions] * len(paths), chunksize=chunk))
+                             [sessions] * len(paths), [cache_dir] * len(paths), chunksize=chunk))
 
 
 def apply_severities(items: Iterable[Diagnostic], severities: Mapping[str, str]) -> list[Diagnostic]:
@@ -109,7 +145,7 @@ def run_checks(project: Project, kinds: Iterable[str] = KINDS, only: Iterable[st
     files = session_files(project)
     sessions = frozenset(p.stem for p in files)
     wanted = set(only) if only is not None else sessions
-    reports = _check_all(project, [p for p in files if p.stem in wanted], kinds, sessions)
+    reports = _check_all(project, [p for p in files if p.stem in wanted], kinds, sessions, cache_dir)
     summaries = {r.summary.stem: r.summary for r in reports if r.summary}
     for path in files:
         if path.stem not in wanted and any(r.session_links for r in reports):

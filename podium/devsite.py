@@ -1,0 +1,186 @@
+"""The dev server's web side: the built site's files, the dev script and the reload websocket.
+
+Every page gets the dev script and its build problems injected before `</head>`. Files are read
+whole, so an answer is never half of an old and half of a new build. A URL never reaches a file
+outside the site: `..`, hidden names and links out of it are 404, like folders (nothing is listed).
+
+From livereload we use the websocket handler and its protocol (hello, info, reload), not its
+static file handler: that one answers 403 for paths outside its root and for folders.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import mimetypes
+import os
+from pathlib import Path
+from typing import Callable
+from urllib.parse import quote
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from livereload.handlers import LiveReloadHandler
+from tornado import web
+from tornado.websocket import WebSocketClosedError, WebSocketHandler
+
+from .livebuild import COURSE, LiveBuild
+
+log = logging.getLogger(__name__)
+
+DEV_FOLDER = Path(__file__).resolve().parent / "dev"
+"""The dev script and pages: served by this server only, never published."""
+DEV_PREFIX = "/__podium__/"
+SOCKET_PATH = DEV_PREFIX + "livereload"
+SCRIPT_PATH = DEV_PREFIX + "dev.js"
+TEXT_TYPES = ("text/", "application/javascript", "application/json", "image/svg+xml")
+SWAP_WAIT, SWAP_TRIES = 0.005, 200
+"""While a full build swaps the site folder in, a request waits (up to 1 s) for it."""
+
+
+def locate(root: Path, url_path: str) -> Path | str | None:
+    """The file below `root` a decoded URL path names; `"redirect"` for a folder without its slash.
+
+    None (404) for `..`, `.`, empty or hidden segments, anything resolving outside `root`
+    (symbolic links included) and folders without an index.html: nothing is ever listed.
+    """
+    parts = url_path.split("/")
+    folder = parts[-1] == ""
+    parts = parts[:-1] if folder else parts
+    if any(p in ("", ".", "..") or p.startswith(".") or "\\" in p or "\0" in p or ":" in p for p in parts):
+        return None
+    target = Path(os.path.realpath(root.joinpath(*parts)))
+    if not target.is_relative_to(root):
+        return None
+    if target.is_dir():
+        target = target / "index.html"
+        if target.is_file() and not folder and parts:
+            return "redirect"
+    elif folder:
+        return None
+    return target if target.is_file() else None
+
+
+def page_of(url_path: str) -> str | None:
+    """The deck stem of a page's URL path (`02-intro/`), COURSE for the index, None for other files."""
+    if url_path == "index.html" or url_path.endswith("/index.html"):
+        url_path = url_path[: -len("index.html")]
+    if url_path == "":
+        return COURSE
+    stem = url_path[:-1]
+    return stem if url_path.endswith("/") and stem and "/" not in stem else None
+
+
+LOOPBACK_NAMES = ("localhost", "127.0.0.1", "[::1]", "::1")
+
+
+def loopback_host(host: str) -> bool:
+    """Whether a Host header names this machine (a page elsewhere cannot reach a loopback server
+    through a DNS name that points at 127.0.0.1: such requests carry another Host)."""
+    name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
+    return name.lower() in LOOPBACK_NAMES or name.startswith("127.")
+
+
+class _HostChecked(web.RequestHandler):
+    """Refuses requests for other host names while the server only listens on loopback."""
+
+    def prepare(self) -> None:
+        if self.settings.get("loopback_only") and not loopback_host(self.request.host):
+            raise web.HTTPError(403)
+
+
+class SiteHandler(_HostChecked):
+    """The built site, each file read whole (never half of an old and half of a new build)."""
+
+    def initialize(self, live: LiveBuild, root: Path, snippet: Callable[[str], bytes]) -> None:
+        self.live, self.root, self.snippet = live, root, snippet
+
+    def set_default_headers(self) -> None:
+        self.set_header("Cache-Control", "no-cache")  # kept, but checked (ETag) on every use
+        self.set_header("X-Content-Type-Options", "nosniff")
+
+    async def get(self, path: str) -> None:
+        for _ in range(SWAP_TRIES):
+            try:
+                return self._respond(path)
+            except (FileNotFoundError, NotADirectoryError):  # the site folder is being swapped
+                await asyncio.sleep(SWAP_WAIT)
+        self.send_error(503)
+
+    head = get
+
+    def _respond(self, path: str) -> None:
+        if self.live.published and not self.root.is_dir():
+            raise FileNotFoundError(self.root)
+        found = locate(self.root, path)
+        page = page_of(path)
+        if found == "redirect":
+            return self.redirect("/" + quote(path) + "/")
+        errors = self.live.errors
+        if found is None and (page == COURSE or page in self.live.stems) and (page in errors or COURSE in errors):
+            found = DEV_FOLDER / "failed.html"
+        if not isinstance(found, Path):
+            return self.send_error(404)
+        data = found.read_bytes()
+        kind = mimetypes.guess_type(found.name)[0] or "application/octet-stream"
+        if kind == "text/html" and page is not None:
+            data = data.replace(b"</head>", self.snippet(page) + b"</head>", 1)
+        self.set_header("Content-Type", kind + ("; charset=utf-8" if kind.startswith(TEXT_TYPES) else ""))
+        self.finish(data)
+
+    def write_error(self, status_code: int, **kwargs: object) -> None:
+        self.set_header("Content-Type", "text/plain; charset=utf-8")
+        self.finish(f"{status_code} {self._reason}\n")
+
+
+class DevScriptHandler(_HostChecked):
+    """The dev script injected into every page."""
+
+    def get(self) -> None:
+        self.set_header("Content-Type", "text/javascript; charset=utf-8")
+        self.set_header("Cache-Control", "no-cache")
+        self.finish((DEV_FOLDER / "dev.js").read_bytes())
+
+
+class ReloadSocket(LiveReloadHandler):
+    """livereload's websocket, accepting pages of this server only."""
+
+    def check_origin(self, origin: str) -> bool:
+        if self.settings.get("loopback_only") and not loopback_host(self.request.host):
+            return False
+        return WebSocketHandler.check_origin(self, origin)
+
+
+def broadcast(pages: tuple[str, ...]) -> None:
+    """Tell every open page which pages to reload (`*` for all)."""
+    for waiter in list(LiveReloadHandler.waiters):
+        for page in pages:
+            try:
+                waiter.write_message({"command": "reload", "path": page, "liveCSS": False, "liveImg": False})
+            except WebSocketClosedError:
+                LiveReloadHandler.waiters.discard(waiter)
+
+
+def snippet_maker(live: LiveBuild) -> Callable[[str], bytes]:
+    """What goes before a page's `</head>`: its errors (JSON) and the dev script."""
+    template = Environment(loader=FileSystemLoader(str(DEV_FOLDER)), autoescape=select_autoescape(default=True)
+                           ).get_template("snippet.html")
+
+    def snippet(page: str) -> bytes:
+        errors = live.errors
+        shown = [page] if page else sorted(errors)
+        lines = [*errors.get(COURSE, ()), *(line for stem in shown if stem for line in errors.get(stem, ()))]
+        state = {"page": page, "errors": lines, "socket": SOCKET_PATH}
+        return template.render(state=state, script=SCRIPT_PATH).encode()
+
+    return snippet
+
+
+def application(live: LiveBuild, loopback_only: bool = True) -> web.Application:
+    """The tornado application serving `live`'s site (only to loopback host names if `loopback_only`)."""
+    root = Path(os.path.realpath(live.out))
+    return web.Application([
+        (SOCKET_PATH, ReloadSocket),
+        (SCRIPT_PATH, DevScriptHandler),
+        (r"/(.*)", SiteHandler, {"live": live, "root": root, "snippet": snippet_maker(live)}),
+    ], loopback_only=loopback_only,
+        log_function=lambda handler: log.debug("%d %s", handler.get_status(), handler.request.uri))

@@ -1,0 +1,136 @@
+"""The build as the dev server runs it: rebuild what a change touches and never stop on an error.
+
+`LiveBuild` owns a keep-going `Builder`. A change to one session re-renders that deck (and the
+index); course.toml, a template or a static file rebuilds everything. A deck with errors keeps its
+last good page; its diagnostics are kept per page (`errors`) for the overlay and returned in the
+`Outcome` for the terminal. A failure of the whole build (say, a template syntax error) leaves the
+site as it was and becomes an error shown on every page; the next good save clears it.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Mapping
+
+from .builder import Builder, BuildResult
+from .diagnostics import Diagnostic, sort_diagnostics
+from .model import SourceLocation
+from .project import Project, load_project, shown
+
+log = logging.getLogger(__name__)
+
+ALL_PAGES = "*"
+"""The page path that means "every page"."""
+COURSE = ""
+"""The key in `LiveBuild.errors` of problems that concern every page (course.toml, templates)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """One build or rebuild, as the dev server reports it."""
+
+    pages: tuple[str, ...]
+    """URL paths of the pages to reload (`/`, `/02-intro/`), or `*` for all of them."""
+    diagnostics: tuple[Diagnostic, ...]
+    """Problems in what was (re)built, sorted: what the terminal shows."""
+    changed: tuple[Path, ...]
+    """The files whose change caused it (empty for the first build)."""
+    full: bool
+    """True when the whole course was rebuilt."""
+    seconds: float
+    """How long it took."""
+    failed: tuple[str, ...]
+    """Decks (stems) with errors; `COURSE` when the course itself failed to build."""
+
+
+def error_location(error: BaseException, templates: Path) -> SourceLocation:
+    """Where a build exception points: the template line for template errors."""
+    lineno = getattr(error, "lineno", None)
+    filename = getattr(error, "filename", None)
+    if filename and lineno:
+        return SourceLocation(shown(Path(filename)), lineno)
+    root = str(templates.resolve())
+    for frame, line in reversed(list(traceback.walk_tb(error.__traceback__))):
+        if frame.f_code.co_filename.startswith(root):
+            return SourceLocation(shown(Path(frame.f_code.co_filename)), line)
+    return SourceLocation(shown(templates), 1)
+
+
+class LiveBuild:
+    """The course as the dev server builds it, and the problems to show on each page."""
+
+    def __init__(self, slides: Path, config: Path | None, out: Path) -> None:
+        self.slides = Path(slides)
+        self.config = Path(config) if config else self.slides.resolve().parent / "course.toml"
+        self.out = Path(out)
+        self.errors: Mapping[str, tuple[str, ...]] = {}
+        """Diagnostic lines per deck stem (`COURSE` for every page); replaced, never mutated."""
+        self.inputs: frozenset[Path] = frozenset()
+        """The files the last build read."""
+        self.published = False
+        """True once a site has been published (from then on the site folder only vanishes while swapped)."""
+        self.stems: frozenset[str] = frozenset()
+        """The decks of the course (by session file stem), built or not."""
+        self.project, self.builder, self._course_problems = self._load()
+        self._broken = True
+
+    def _load(self) -> tuple[Project, Builder, list[Diagnostic]]:
+        project, problems = load_project(self.slides, self.out, self.config)
+        return project, Builder(project, keep_going=True), problems
+
+    def watched(self) -> tuple[tuple[Path, ...], frozenset[Path]]:
+        """The folders to watch (recursively) and the single files (course.toml, even when absent)."""
+        project = self.project
+        return (project.slides_dir, project.templates_dir, project.static_dir), frozenset({self.config})
+
+    def build(self) -> Outcome:
+        """Build the whole course."""
+        return self.update(set())
+
+    def update(self, changed: set[Path]) -> Outcome:
+        """Rebuild after a change to these files (all of the course when empty)."""
+        start = time.perf_counter()
+        config = self.config.resolve()
+        try:
+            if not changed or config in {p.resolve() for p in changed}:
+                self.project, self.builder, self._course_problems = self._load()
+                self._broken = True
+            result = self.builder.build() if self._broken else self.builder.rebuild(changed)
+        except Exception as error:  # a template or file system error: keep serving the old site
+            log.debug("build failed", exc_info=True)
+            self._broken = True
+            self.stems = frozenset(p.stem for p in self.builder.sessions())
+            problem = Diagnostic(error_location(error, self.project.templates_dir), "error", "build",
+                                 str(error).splitlines()[0] if str(error) else type(error).__name__)
+            errors = {**{k: v for k, v in self.errors.items() if k != COURSE}, COURSE: (str(problem),)}
+            return self._outcome([problem], errors, (ALL_PAGES,), changed, True, start)
+        self._broken = False
+        self.inputs = result.inputs
+        self.stems = frozenset(p.stem for p in self.builder.sessions())
+        self.published = self.published or result.written
+        return self._finish(result, changed, start)
+
+    def _finish(self, result: BuildResult, changed: set[Path], start: float) -> Outcome:
+        problems = self.builder.problems
+        errors: dict[str, tuple[str, ...]] = {
+            path.stem: tuple(str(d) for d in sort_diagnostics(problems[path])) for path in result.failed}
+        course = sort_diagnostics(self._course_problems)
+        if any(d.severity == "error" for d in course):
+            errors[COURSE] = tuple(str(d) for d in course)
+        if result.rebuilt is None:
+            shown_problems = list(result.diagnostics) + course
+            pages: tuple[str, ...] = (ALL_PAGES,)
+        else:
+            shown_problems = [d for path in sorted(result.rebuilt) for d in problems.get(path, ())]
+            pages = (tuple(f"/{path.stem}/" for path in sorted(result.rebuilt)) + ("/",)) if result.rebuilt else ()
+        return self._outcome(shown_problems, errors, pages, changed, result.rebuilt is None, start)
+
+    def _outcome(self, problems: list[Diagnostic], errors: dict[str, tuple[str, ...]], pages: tuple[str, ...],
+                 changed: set[Path], full: bool, start: float) -> Outcome:
+        self.errors = errors
+        return Outcome(pages, tuple(sort_diagnostics(problems)), tuple(sorted(changed)), full,
+                       time.perf_counter() - start, tuple(sorted(errors)))
