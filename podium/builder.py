@@ -66,8 +66,9 @@ def render_session(project: Project, path: Path, sessions: frozenset[str]) -> tu
 
 
 def fixed_inputs(project: Project) -> set[Path]:
-    """Files every deck depends on: course.toml, templates, static files."""
+    """Files every deck depends on: course.toml, templates, static files, the course's stylesheets."""
     found = {p.resolve() for folder in (project.templates_dir, project.static_dir) for p in folder.glob("*") if p.is_file()}
+    found |= {p.resolve() for p in project.stylesheet_files}
     return found | ({project.config_path.resolve()} if project.config_path else set())
 
 

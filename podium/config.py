@@ -62,6 +62,7 @@ SCHEMA: dict[str, Any] = {
     "max_session_mb": lambda v: None if isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0
     else "expected a positive number",
     "duration": _duration,
+    "stylesheets": _strings,
     "navigation": {"scroll": _type(bool, "true or false"), "touch": _type(bool, "true or false"),
                    "click": _type(bool, "true or false")},
     "check": {"severity": _severities},
@@ -95,6 +96,8 @@ class CourseOptions:
     """A session file larger than this is refused."""
     duration: str = ""
     """Planned length of each session, for presenter pacing (a deck's `duration:` wins)."""
+    stylesheets: tuple[str, ...] = ()
+    """The course's own CSS files (relative to course.toml), linked from every page after Podium's."""
     navigation: dict = field(default_factory=lambda: {"scroll": True, "touch": True, "click": False})
     """Which inputs navigate: mouse wheel, touch, click."""
     severity: dict = field(default_factory=dict)
@@ -154,8 +157,13 @@ def load_options(path: Path | None, shown: str) -> tuple[CourseOptions, list[Dia
     if problems:
         return CourseOptions(), problems
     flat = {k: v for k, v in data.items() if not isinstance(SCHEMA[k], dict)}
-    if "exclude_classes" in flat:
-        flat["exclude_classes"] = tuple(flat["exclude_classes"])
+    for key in ("exclude_classes", "stylesheets"):
+        if key in flat:
+            flat[key] = tuple(flat[key])
+    missing = [name for name in flat.get("stylesheets", ()) if not (path.parent / name).is_file()]
+    if missing:
+        where = SourceLocation(shown, key_line(text, "", "stylesheets"), 1)
+        return CourseOptions(), [Diagnostic(where, "error", "config-value", f"stylesheet '{missing[0]}' does not exist")]
     options = CourseOptions(**flat)
     if "navigation" in data:
         options = replace(options, navigation={**options.navigation, **data["navigation"]})

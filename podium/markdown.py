@@ -17,7 +17,7 @@ from .plugins.code import code_plugin
 from .plugins.content_classes import content_classes_plugin
 from .plugins.headings import tight_headings_plugin
 from .plugins.links import session_links_plugin
-from .plugins.macros import macros_plugin
+from .plugins.macros import MACROS, macros_plugin
 
 PLUGINS = (content_classes_plugin, macros_plugin, tight_headings_plugin, code_plugin, session_links_plugin)
 
@@ -143,7 +143,8 @@ def parse_deck(deck: Deck, options: MarkdownOptions, report: Report) -> list[Par
                 _REFERENCES[text] = dict(fresh[text].env.get("references", {}))
             for key, value in _REFERENCES[text].items():
                 references.setdefault(key, value)
-    context = (options.highlight_lines, options.sessions, repr(sorted(references.items())))
+    context = (options.highlight_lines, options.sessions, repr(sorted(references.items())),
+               tuple((name, id(macro)) for name, macro in MACROS.items()))
     parsed = []
     for slide in deck.slides:
         pair = []

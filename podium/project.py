@@ -46,6 +46,12 @@ class Project:
         """The course title: course.toml's, else the course folder's name."""
         return self.options.title or self.slides_dir.resolve().parent.name
 
+    @property
+    def stylesheet_files(self) -> tuple[Path, ...]:
+        """The course's own CSS files (named in course.toml, relative to it)."""
+        base = self.config_path.parent if self.config_path else Path.cwd()
+        return tuple(base / name for name in self.options.stylesheets)
+
     def with_options(self, **changes: object) -> Project:
         """A copy with some fields changed."""
         return replace(self, **changes)

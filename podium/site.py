@@ -37,6 +37,7 @@ class DeckContext(TypedDict):
     course_title: str
     title: str
     static: str
+    stylesheets: list[str]
     ratio: str
     slides: list[SlideContext]
     config: dict
@@ -53,6 +54,7 @@ class IndexContext(TypedDict):
     lang: str
     course_title: str
     static: str
+    stylesheets: list[str]
     sessions: list[SessionContext]
 
 
@@ -93,8 +95,14 @@ def deck_context(project: Project, rendered: RenderedDeck) -> DeckContext:
         "notes": r.notes if project.notes else "", "continued": r.slide.continued,
     } for r in rendered.slides]
     return {"lang": project.options.lang, "course_title": project.title, "title": rendered.title,
-            "static": "../static/", "ratio": project.options.ratio, "slides": slides,
+            "static": "../static/", "stylesheets": stylesheets(project, "../static/"),
+            "ratio": project.options.ratio, "slides": slides,
             "config": deck_config(project, rendered)}
+
+
+def stylesheets(project: Project, static: str) -> list[str]:
+    """URLs of the course's own stylesheets from a page whose static folder is at `static`."""
+    return [f"{static}course/{path.name}" for path in project.stylesheet_files]
 
 
 def session_number(stem: str, position: int) -> int:
@@ -108,7 +116,8 @@ def index_context(project: Project, decks: list[RenderedDeck]) -> IndexContext:
         "number": session_number(r.deck.stem, i + 1), "title": r.title, "count": len(r.slides),
         "href": f"{r.deck.stem}/",
     } for i, r in enumerate(decks)]
-    return {"lang": project.options.lang, "course_title": project.title, "static": "static/", "sessions": sessions}
+    return {"lang": project.options.lang, "course_title": project.title, "static": "static/",
+            "stylesheets": stylesheets(project, "static/"), "sessions": sessions}
 
 
 def write_text(path: Path, text: str) -> None:
@@ -144,6 +153,10 @@ def write_static(project: Project, decks: list[RenderedDeck], out: Path) -> None
     for source in sorted(project.static_dir.iterdir()):
         if source.is_file():
             shutil.copyfile(source, target / source.name)
+    if project.stylesheet_files:
+        (target / "course").mkdir(exist_ok=True)
+    for path in project.stylesheet_files:
+        shutil.copyfile(path, target / "course" / path.name)
     styles = sorted(set().union(*(d.styles for d in decks)) | {project.options.highlight_style})
     write_text(target / "highlight.css", "".join(style_css(s) for s in styles))
 

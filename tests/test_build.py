@@ -207,6 +207,8 @@ CONFIGS = [
     ('highlight_style = "monokaj"\n', "course.toml:1:1: error: highlight_style: unknown highlight style 'monokaj'; "
                                       "did you mean 'monokai'? [config-value]"),
     ('title = \n', "course.toml:1:9: error: Invalid value [config-syntax]"),
+    ('title = "T"\nstylesheets = ["gone.css"]\n', "course.toml:2:1: error: stylesheet 'gone.css' does not exist "
+                                                  "[config-value]"),
 ]
 
 
@@ -223,7 +225,10 @@ def test_course_toml_is_validated_with_lines(course: Path, text: str, message: s
 def test_course_toml_settings_reach_the_site(course: Path) -> None:
     (course / "course.toml").write_text(
         'title = "My Course"\nratio = "16:9"\nhighlight_lines = true\nslide_number_format = "%current% of %total%"\n'
-        'count_incremental_slides = false\nexclude_classes = ["draft"]\nhighlight_style = "monokai"\n', encoding="utf-8")
+        'count_incremental_slides = false\nexclude_classes = ["draft"]\nhighlight_style = "monokai"\n'
+        'stylesheets = ["theme/look.css"]\n', encoding="utf-8")
+    (course / "theme").mkdir()
+    (course / "theme" / "look.css").write_text(".x { color: red }", encoding="utf-8")
     write(course, "01-a.md", "# A\n\n```\n* hot\ncold\n```\n--\nmore\n---\nclass: draft\n\n# Draft\n---\n# Last")
     result = build(course)
     assert result.returncode == 0, result.stderr
@@ -234,3 +239,24 @@ def test_course_toml_settings_reach_the_site(course: Path) -> None:
     assert re.findall(r'remark-slide-number">([^<]*)<', html) == ["1 of 2", "1 of 2", "2 of 2"]
     assert "hljs-monokai" in html and ".hljs-monokai .remark-code" in (course / "site/static/highlight.css").read_text()
     assert "<h1>My Course</h1>" in (course / "site/index.html").read_text(encoding="utf-8")
+    assert '<link rel="stylesheet" href="../static/course/look.css">' in html
+    assert '<link rel="stylesheet" href="static/course/look.css">' in (course / "site/index.html").read_text()
+    assert (course / "site/static/course/look.css").read_text() == ".x { color: red }"
+
+
+def test_slide_properties_reach_the_markup(course: Path) -> None:
+    write(course, "01-a.md", "name: intro\nclass: center, dark\nhighlight-style: monokai\nbackground-color: #123\n"
+                             "background-position: top\nbackground-size: 50%\nbackground-image: url(bg.png)\n\n# A\n"
+                             "---\nhighlight-style: monokaj\n\n# B")
+    (course / "slides" / "bg.png").write_bytes(b"png")
+    result = build(course)
+    assert result.returncode == 0
+    assert result.stderr.splitlines() == [
+        "slides/01-a.md:11:1: warning: unknown highlight style 'monokaj'; did you mean 'monokai'? [highlight-style] "
+        "(slide 2)"]
+    html = (course / "site/01-a/index.html").read_text(encoding="utf-8")
+    assert ('<div class="remark-slide-content center dark hljs-monokai" id="slide-intro" style="background-image: '
+            'url(bg.png); background-size: 50%; background-position: top; background-color: #123">') in html
+    assert '<div class="remark-slide-content hljs-default">' in html
+    css = (course / "site/static/highlight.css").read_text(encoding="utf-8")
+    assert ".hljs-monokai .remark-code" in css and ".hljs-default .remark-code" in css

@@ -74,7 +74,8 @@ def _macro_rule(state: StateInline, silent: bool) -> bool:
             line = state.src.count("\n", 0, state.pos)
             column = state.pos - (state.src.rfind("\n", 0, state.pos) + 1) + 1
             reason = (f"unknown macro '{name}'" if macro is None else f"macro '{name}' nests deeper than {MAX_DEPTH}")
-            report(line, column, "unknown-macro" if macro is None else "macro-depth", reason, name, tuple(MACROS))
+            report(line, column, "unknown-macro" if macro is None else "macro-depth", reason, name,
+                   tuple(MACROS) if macro is None else ())
         state.pending += match.group(0)
         state.pos = match.end()
         return True
