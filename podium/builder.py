@@ -20,7 +20,7 @@ from .markdown import MarkdownOptions
 from .model import RenderedDeck
 from .project import Project
 from .render import RenderSettings, render_deck
-from .site import IndexContext, index_context, publish, write_deck, write_index, write_site, write_static
+from .site import IndexContext, index_context, publish, write_deck, write_index, write_site
 
 log = logging.getLogger(__name__)
 
@@ -72,11 +72,6 @@ def fixed_inputs(project: Project) -> set[Path]:
     return found | ({project.config_path.resolve()} if project.config_path else set())
 
 
-def styles_of(decks: Iterable[RenderedDeck]) -> frozenset[str]:
-    """Every highlight style the decks use."""
-    return frozenset().union(*(d.styles for d in decks))
-
-
 class Builder:
     """Builds the course and rebuilds only what a change touches."""
 
@@ -91,7 +86,6 @@ class Builder:
         self._fixed_folders = frozenset(p.resolve() for p in (project.templates_dir, project.static_dir))
         self._published = False
         self._index: IndexContext | None = None
-        self._styles: frozenset[str] = frozenset()
 
     def sessions(self) -> list[Path]:
         """The session files, listed once per full build."""
@@ -132,7 +126,6 @@ class Builder:
         publish(self.project.out_dir, lambda folder: write_site(self.project, decks, folder))
         self._published = True
         self._index = index_context(self.project, decks)
-        self._styles = styles_of(decks)
         log.info("built %d sessions into %s", len(decks), self.project.out_dir)
 
     def build(self) -> BuildResult:
@@ -201,10 +194,6 @@ class Builder:
         if index != self._index:
             write_index(self.project, ordered, out)
             self._index = index
-        styles = styles_of(ordered)
-        if styles != self._styles:
-            write_static(self.project, ordered, out)
-            self._styles = styles
         return self._result(True, frozenset(decks))
 
 

@@ -1,6 +1,7 @@
 """The dev server's web side: the built site's files, the dev script and the reload websocket.
 
-Every page gets the dev script and its build problems injected before `</head>`. Files are read
+Every page gets the dev script and its build problems injected at the start of its `<head>`
+(before the deck's boot script, which the dev script may hold back). Files are read
 whole, so an answer is never half of an old and half of a new build. A URL never reaches a file
 outside the site: `..`, hidden names and links out of it are 404, like folders (nothing is listed).
 
@@ -123,7 +124,7 @@ class SiteHandler(_HostChecked):
         data = found.read_bytes()
         kind = mimetypes.guess_type(found.name)[0] or "application/octet-stream"
         if kind == "text/html" and page is not None:
-            data = data.replace(b"</head>", self.snippet(page) + b"</head>", 1)
+            data = data.replace(b"<head>", b"<head>\n" + self.snippet(page), 1)
         self.set_header("Content-Type", kind + ("; charset=utf-8" if kind.startswith(TEXT_TYPES) else ""))
         self.finish(data)
 
@@ -161,7 +162,7 @@ def broadcast(pages: tuple[str, ...]) -> None:
 
 
 def snippet_maker(live: LiveBuild) -> Callable[[str], bytes]:
-    """What goes before a page's `</head>`: its errors (JSON) and the dev script."""
+    """What goes at the start of a page's `<head>`: its errors (JSON) and the dev script."""
     template = Environment(loader=FileSystemLoader(str(DEV_FOLDER)), autoescape=select_autoescape(default=True)
                            ).get_template("snippet.html")
 

@@ -8,7 +8,14 @@ import logging
 from typing import TYPE_CHECKING
 
 from markupsafe import Markup
-from pygments.styles import STYLE_MAP
+try:  # the table itself, without loading Pygments' style plugins (Pygments >= 2.16)
+    from pygments.styles._mapping import STYLES as _BUILT_IN
+
+    STYLE_NAMES = frozenset(name for _, name, _ in _BUILT_IN.values())
+except ImportError:  # older Pygments
+    from pygments.styles import STYLE_MAP
+
+    STYLE_NAMES = frozenset(STYLE_MAP)
 
 if TYPE_CHECKING:
     from pygments.formatters import HtmlFormatter
@@ -26,7 +33,7 @@ STYLE_ALIASES = {
 }
 """highlight.js style names used in remark decks -> the closest Pygments style."""
 
-STYLES: frozenset[str] = frozenset(STYLE_MAP) | frozenset(STYLE_ALIASES)
+STYLES: frozenset[str] = STYLE_NAMES | frozenset(STYLE_ALIASES)
 """Every name accepted as a highlight style."""
 
 

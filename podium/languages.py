@@ -16,8 +16,6 @@ from dataclasses import dataclass
 from typing import Literal
 
 import yaml
-from pygments.lexers import get_lexer_by_name
-from pygments.util import ClassNotFound
 
 try:
     import tomllib
@@ -170,6 +168,9 @@ def canonical_language(info: str) -> str | None:
         return None
     if word in BY_ALIAS:
         return BY_ALIAS[word].name
+    from pygments.lexers import get_lexer_by_name
+    from pygments.util import ClassNotFound
+
     try:
         return get_lexer_by_name(word).aliases[0]
     except ClassNotFound:

@@ -13,13 +13,15 @@ from markupsafe import Markup
 
 from .diagnostics import Diagnostic, did_you_mean
 from .model import Deck, Slide
+from .plugins.autolinks import autolinks_plugin
 from .plugins.code import code_plugin
 from .plugins.content_classes import content_classes_plugin
 from .plugins.headings import tight_headings_plugin
 from .plugins.links import session_links_plugin
 from .plugins.macros import MACROS, macros_plugin
 
-PLUGINS = (content_classes_plugin, macros_plugin, tight_headings_plugin, code_plugin, session_links_plugin)
+PLUGINS = (content_classes_plugin, macros_plugin, tight_headings_plugin, autolinks_plugin, code_plugin,
+           session_links_plugin)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,8 +87,8 @@ def _inline_with_lines(state: StateCore) -> None:
 
 @functools.lru_cache(maxsize=1)
 def markdown_parser() -> MarkdownIt:
-    """The one configured MarkdownIt: GFM-like (tables, strikethrough, linkify, raw HTML)."""
-    md = MarkdownIt("gfm-like", {"typographer": False})
+    """The one configured MarkdownIt: CommonMark with raw HTML, tables, strikethrough, bare URLs."""
+    md = MarkdownIt("commonmark", {"typographer": False}).enable(["table", "strikethrough"])
     for plugin in PLUGINS:
         md.use(plugin)
     md.core.ruler.at("inline", _inline_with_lines)

@@ -8,9 +8,10 @@ import re
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Callable, TypedDict
+from typing import Callable, Iterable, TypedDict
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 
 from .highlight import style_css
 from .model import RenderedDeck
@@ -38,6 +39,7 @@ class DeckContext(TypedDict):
     title: str
     static: str
     stylesheets: list[str]
+    runtime_css: Markup
     ratio: str
     slides: list[SlideContext]
     config: dict
@@ -96,8 +98,19 @@ def deck_context(project: Project, rendered: RenderedDeck) -> DeckContext:
     } for r in rendered.slides]
     return {"lang": project.options.lang, "course_title": project.title, "title": rendered.title,
             "static": "../static/", "stylesheets": stylesheets(project, "../static/"),
+            "runtime_css": runtime_css(project, rendered.styles),
             "ratio": project.options.ratio, "slides": slides,
             "config": deck_config(project, rendered)}
+
+
+RUNTIME_CSS = "podium.css"
+"""The runtime's style sheet in the static folder; deck pages carry it inline."""
+
+
+def runtime_css(project: Project, styles: Iterable[str]) -> Markup:
+    """The runtime's CSS and that of the highlight styles a deck uses, for the deck's page."""
+    css = (project.static_dir / RUNTIME_CSS).read_text(encoding="utf-8")
+    return Markup(css + "".join(style_css(style) for style in sorted(styles)))
 
 
 def stylesheets(project: Project, static: str) -> list[str]:
@@ -146,8 +159,8 @@ def write_index(project: Project, decks: list[RenderedDeck], out: Path) -> None:
     write_text(out / "index.html", env.get_template("index.html").render(index_context(project, decks)))
 
 
-def write_static(project: Project, decks: list[RenderedDeck], out: Path) -> None:
-    """The runtime and styles, and the CSS of every highlight style the decks use."""
+def write_static(project: Project, out: Path) -> None:
+    """The runtime and the course's stylesheets."""
     target = out / "static"
     target.mkdir(parents=True, exist_ok=True)
     for source in sorted(project.static_dir.iterdir()):
@@ -157,8 +170,6 @@ def write_static(project: Project, decks: list[RenderedDeck], out: Path) -> None
         (target / "course").mkdir(exist_ok=True)
     for path in project.stylesheet_files:
         shutil.copyfile(path, target / "course" / path.name)
-    styles = sorted(set().union(*(d.styles for d in decks)) | {project.options.highlight_style})
-    write_text(target / "highlight.css", "".join(style_css(s) for s in styles))
 
 
 def write_site(project: Project, decks: list[RenderedDeck], out: Path) -> None:
@@ -166,7 +177,7 @@ def write_site(project: Project, decks: list[RenderedDeck], out: Path) -> None:
     for rendered in decks:
         write_deck(project, rendered, out)
     write_index(project, decks, out)
-    write_static(project, decks, out)
+    write_static(project, out)
     (out / SITE_MARKER).write_text("", encoding="utf-8")
 
 

@@ -35,9 +35,7 @@ def copy_case(source: Path, folder: Path) -> Path:
 
 # ---- browser tests: Playwright for Python driving Debian's Chromium -------------------------------
 
-CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+from podium.pdf import CHROMIUM_FLAGS, CHROMIUM_PATHS as CHROMIUM_CANDIDATES  # noqa: E402
 
 
 def chromium_path() -> str | None:
@@ -69,7 +67,7 @@ def browser():
     if path is None:
         _no_browser("no Chromium at /usr/bin/chromium or PODIUM_CHROMIUM (apt-get install chromium)")
     with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=path, headless=True, args=CHROMIUM_FLAGS)
+        instance = playwright.chromium.launch(executable_path=path, headless=True, args=list(CHROMIUM_FLAGS))
         yield instance
         instance.close()
 
@@ -104,9 +102,12 @@ def http_root():
 
     servers = []
 
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
     def serve(folder: Path) -> str:
-        handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
-        handler.log_message = lambda *a, **k: None  # type: ignore[assignment]
+        handler = functools.partial(Quiet, directory=str(folder))
         server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         servers.append(server)

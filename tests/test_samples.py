@@ -87,7 +87,6 @@ def test_problems_are_zero_based_inside_the_block() -> None:
                                     "error")
 
 
-@pytest.mark.skipif(not DECK.exists(), reason="the session 6 deck is not in this checkout")
 def test_session_6_deck_blocks_infer_and_validate_clean() -> None:
     source = DECK.read_text(encoding="utf-8")
     lines = source.splitlines(keepends=True)

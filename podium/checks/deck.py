@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from ..markdown import ParsedSlide
 from ..model import Deck
-from ..references import Reference
+from ..references import Reference, slide_references
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,6 +17,12 @@ class CheckedDeck:
     """The deck."""
     parsed: tuple[ParsedSlide, ...]
     """Its slides as markdown-it tokens."""
+    references: tuple[Reference, ...]
+    """Every URL its slides use, in slide order."""
+
+    @staticmethod
+    def of(deck: Deck, parsed: tuple[ParsedSlide, ...]) -> CheckedDeck:
+        return CheckedDeck(deck, parsed, tuple(ref for item in parsed for ref in slide_references(item)))
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,6 @@ from typing import Iterator
 from ..diagnostics import Diagnostic
 from ..parser import VARIABLE, read_properties
 from ..properties import PROPERTIES
-from ..references import slide_references
 from .deck import CheckedDeck
 
 SEPARATORS = ("---", "--", "???")
@@ -18,15 +17,15 @@ INLINE_CODE = re.compile(r"(`+)(?:(?!\1).)+?\1")
 
 
 def _content_problems(checked: CheckedDeck) -> Iterator[Diagnostic]:
+    for ref in checked.references:
+        if ref.kind == "link" and not ref.text.strip() and not ref.raw_html:
+            yield Diagnostic(ref.location, "warning", "empty-link-text",
+                             f"link to {ref.url} has no text, so it is invisible on the slide", ref.slide + 1)
+        elif ref.kind == "image" and not ref.text.strip() and not ref.generated:
+            yield Diagnostic(ref.location, "warning", "image-alt",
+                             f"image {ref.url} has no alt text for screen readers and failed loads", ref.slide + 1)
     for parsed in checked.parsed:
         number = parsed.slide.index + 1
-        for ref in slide_references(parsed):
-            if ref.kind == "link" and not ref.text.strip() and not ref.raw_html:
-                yield Diagnostic(ref.location, "warning", "empty-link-text",
-                                 f"link to {ref.url} has no text, so it is invisible on the slide", number)
-            elif ref.kind == "image" and not ref.text.strip() and not ref.generated:
-                yield Diagnostic(ref.location, "warning", "image-alt",
-                                 f"image {ref.url} has no alt text for screen readers and failed loads", number)
         for token in parsed.tokens:
             if token.type == "fence" and len(token.info.split()) > 1 and token.map:
                 yield Diagnostic(parsed.slide.content.location(token.map[0], 1), "warning", "fence-info-space",
@@ -71,6 +70,8 @@ def _source_problems(checked: CheckedDeck) -> Iterator[Diagnostic]:
                 elif line in SEPARATORS:
                     yield Diagnostic(text.location(number, 1), "warning", "separator-in-class",
                                      f"'{line}' inside a content class .name[...] is not a separator")
+                if "[" not in line:
+                    continue
                 for found in CLASS_IN_WORD.finditer(INLINE_CODE.sub(lambda m: " " * len(m.group()), line)):
                     classes = found.group(2)
                     yield Diagnostic(text.location(number, found.start(2) + 1), "warning", "class-in-word",

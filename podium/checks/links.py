@@ -14,7 +14,7 @@ from typing import Iterator
 from urllib.parse import unquote, urlsplit
 
 from ..diagnostics import Diagnostic, did_you_mean
-from ..references import Reference, is_external, slide_references
+from ..references import Reference, is_external
 from .deck import CheckedDeck, DeckSummary, SessionLink
 
 SKIPPED_SCHEMES = ("mailto:", "tel:", "data:", "javascript:", "ftp:", "about:")
@@ -96,20 +96,19 @@ def deck_links(checked: CheckedDeck) -> tuple[list[Diagnostic], list[SessionLink
     """Problems of a deck's local links; its links to other sessions and its external URLs, to check
     later; and the local files looked for, as (folder, path, problem)."""
     found, later, external, files = list(_names(checked)), [], [], []
-    for parsed in checked.parsed:
-        for ref in slide_references(parsed):
-            url = ref.url.strip()
-            if url.lower().startswith(SKIPPED_SCHEMES):
-                continue
-            if is_external(url):
-                external.append(ref)
-            elif not url:
-                found.append(Diagnostic(ref.location, "warning", "empty-url", f"this {ref.kind} has no URL",
-                                        ref.slide + 1))
-            elif isinstance(problem := _local(checked, ref, files), SessionLink):
-                later.append(problem)
-            elif problem:
-                found.append(Diagnostic(ref.location, "error", problem[0], problem[1], ref.slide + 1))
+    for ref in checked.references:
+        url = ref.url.strip()
+        if url.lower().startswith(SKIPPED_SCHEMES):
+            continue
+        if is_external(url):
+            external.append(ref)
+        elif not url:
+            found.append(Diagnostic(ref.location, "warning", "empty-url", f"this {ref.kind} has no URL",
+                                    ref.slide + 1))
+        elif isinstance(problem := _local(checked, ref, files), SessionLink):
+            later.append(problem)
+        elif problem:
+            found.append(Diagnostic(ref.location, "error", problem[0], problem[1], ref.slide + 1))
     return found, later, external, files
 
 

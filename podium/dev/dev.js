@@ -22,7 +22,7 @@
   var target = null;
 
   function slides() {
-    return Array.prototype.slice.call(document.querySelectorAll(".remark-slide-container"));
+    return Array.prototype.slice.call(document.querySelectorAll(".remark-slides-area > .remark-slide-container"));
   }
 
   function api() {
@@ -103,6 +103,9 @@
   }
 
   var saved = remembered();
+  /* The deck's boot script would reveal the slide the old hash names before this script finds
+     where the trainer was: hold it back; the runtime shows the right slide once the page is parsed. */
+  if (saved) window.podiumHold = true;
 
   /* Once every slide is parsed (before the runtime's script runs): point the hash at the slide. */
   function settle() {

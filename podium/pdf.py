@@ -1,0 +1,154 @@
+"""The course as PDF: one file per session, printed by headless Chromium from a freshly built site.
+
+The deck pages carry their own print CSS (one slide per page at the deck's ratio); a handout is
+the same page opened with `?handout`, which keeps the last step of each `--` build and prints the
+notes under each slide. Chromium is driven by Playwright when it is installed, else through its
+own `--print-to-pdf` switch. Either way it never fetches anything beyond the local files: remote
+images are left out, so printing is offline and fast.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from .builder import BuildResult, build
+from .project import Project
+
+log = logging.getLogger(__name__)
+
+CHROMIUM_PATHS = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
+"""Where Debian-like systems install Chromium (after PODIUM_CHROMIUM, before Playwright's)."""
+CHROMIUM_FLAGS = ("--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync")
+"""Quiet, offline-friendly switches that also work as root in a container."""
+OFFLINE = "--host-resolver-rules=MAP * ~NOTFOUND"
+"""No host name resolves: nothing outside the machine can be fetched."""
+PAGE_TIMEOUT_S = 60
+
+
+class PdfError(Exception):
+    """Printing could not be done; the message says why, in one line."""
+
+
+@dataclass(frozen=True, slots=True)
+class PdfResult:
+    """What `make_pdfs` did."""
+
+    build: BuildResult
+    """The build of the site that was printed (its diagnostics are the course's problems)."""
+    written: tuple[Path, ...]
+    """The PDF files, one per session, in session order (empty when the build failed)."""
+
+
+def find_chromium() -> str | None:
+    """PODIUM_CHROMIUM, else Debian's Chromium, else Playwright's own Chromium; None when none exists."""
+    wanted = os.environ.get("PODIUM_CHROMIUM")
+    if wanted:
+        return wanted if Path(wanted).is_file() else None
+    for path in CHROMIUM_PATHS:
+        if Path(path).is_file():
+            return path
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        return None
+    try:
+        with sync_playwright() as playwright:
+            path = playwright.chromium.executable_path
+    except Exception:  # Playwright present but unusable: treat as no browser
+        return None
+    return path if path and Path(path).is_file() else None
+
+
+def no_browser_reason() -> str:
+    """Why `find_chromium` found nothing, and what to do about it, in one line."""
+    wanted = os.environ.get("PODIUM_CHROMIUM")
+    if wanted:
+        return f"PODIUM_CHROMIUM is set to {wanted}, which is not a file; point it at a Chromium executable"
+    return ("no Chromium found to print with (looked for PODIUM_CHROMIUM, " + ", ".join(CHROMIUM_PATHS) +
+            " and Playwright's Chromium); install one with `apt-get install chromium`")
+
+
+def pdf_name(stem: str, handout: bool) -> str:
+    """`06-compose.pdf`, or `06-compose-handout.pdf`."""
+    return f"{stem}-handout.pdf" if handout else f"{stem}.pdf"
+
+
+def _with_playwright(chromium: str, jobs: list[tuple[str, Path]]) -> None:
+    from playwright.sync_api import sync_playwright
+
+    def local_only(route) -> None:
+        if route.request.url.startswith(("file:", "data:", "about:", "blob:")):
+            route.continue_()
+        else:
+            route.abort()
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, headless=True, args=[*CHROMIUM_FLAGS, OFFLINE])
+        try:
+            context = browser.new_context()
+            context.route("**/*", local_only)
+            page = context.new_page()
+            for url, target in jobs:
+                page.goto(url, wait_until="load", timeout=PAGE_TIMEOUT_S * 1000)
+                page.evaluate("document.fonts.ready.then(() => true)")
+                page.pdf(path=str(target), print_background=True, prefer_css_page_size=True)
+        finally:
+            browser.close()
+
+
+def _with_command(chromium: str, jobs: list[tuple[str, Path]]) -> None:
+    profile = Path(tempfile.mkdtemp(prefix="podium-chromium-"))
+    try:
+        for url, target in jobs:
+            command = [chromium, "--headless", *CHROMIUM_FLAGS, OFFLINE, f"--user-data-dir={profile}",
+                       "--no-pdf-header-footer", f"--print-to-pdf={target}", url]
+            try:
+                done = subprocess.run(command, capture_output=True, text=True, timeout=PAGE_TIMEOUT_S)
+            except (OSError, subprocess.TimeoutExpired) as error:
+                raise PdfError(f"{chromium} could not print {target.name}: {error}") from None
+            if done.returncode != 0 or not target.is_file():
+                reason = (done.stderr.strip().splitlines() or [f"exit status {done.returncode}"])[-1]
+                raise PdfError(f"{chromium} could not print {target.name}: {reason}")
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+def print_pages(chromium: str, jobs: list[tuple[str, Path]], driver: str = "auto") -> None:
+    """Print each (page URL, PDF path); driver is 'playwright', 'command' or 'auto' (Playwright if installed)."""
+    if driver == "auto":
+        try:
+            import playwright.sync_api  # noqa: F401
+            driver = "playwright"
+        except ImportError:
+            driver = "command"
+    log.info("printing %d page(s) with %s via %s", len(jobs), chromium, driver)
+    if driver == "playwright":
+        from playwright.sync_api import Error as PlaywrightError
+
+        try:
+            _with_playwright(chromium, jobs)
+        except PlaywrightError as error:
+            raise PdfError(f"{chromium} could not print: {str(error).splitlines()[0]}") from None
+    else:
+        _with_command(chromium, jobs)
+
+
+def make_pdfs(project: Project, out: Path, chromium: str, handout: bool = False, driver: str = "auto") -> PdfResult:
+    """Build the course into a temporary folder and print every session into `out`."""
+    with tempfile.TemporaryDirectory(prefix="podium-pdf-") as folder:
+        result = build(project.with_options(out_dir=Path(folder) / "site"))
+        if not result.ok:
+            return PdfResult(result, ())
+        out.mkdir(parents=True, exist_ok=True)
+        query = "?handout" if handout else ""
+        jobs = [((Path(folder) / "site" / d.deck.stem / "index.html").resolve().as_uri() + query,
+                 (out / pdf_name(d.deck.stem, handout)).resolve()) for d in result.decks]
+        print_pages(chromium, jobs, driver)
+    return PdfResult(result, tuple(target for _, target in jobs))
