@@ -107,9 +107,15 @@ RUNTIME_CSS = "podium.css"
 """The runtime's style sheet in the static folder; deck pages carry it inline."""
 
 
+@functools.lru_cache(maxsize=4)
+def _read_css(path: Path, changed: int) -> str:
+    return path.read_text(encoding="utf-8")
+
+
 def runtime_css(project: Project, styles: Iterable[str]) -> Markup:
     """The runtime's CSS and that of the highlight styles a deck uses, for the deck's page."""
-    css = (project.static_dir / RUNTIME_CSS).read_text(encoding="utf-8")
+    path = project.static_dir / RUNTIME_CSS
+    css = _read_css(path, path.stat().st_mtime_ns)
     return Markup(css + "".join(style_css(style) for style in sorted(styles)))
 
 
