@@ -18,6 +18,7 @@ from .diagnostics import Diagnostic, has_errors, sort_diagnostics
 from .loader import load_deck, session_files
 from .markdown import MarkdownOptions
 from .model import RenderedDeck
+from .parallel import parallel_map
 from .project import Project
 from .render import RenderSettings, render_deck
 from .site import IndexContext, index_context, publish, write_deck, write_index, write_site
@@ -65,6 +66,10 @@ def render_session(project: Project, path: Path, sessions: frozenset[str]) -> tu
     return render_deck(deck, render_settings(project, sessions), problems.append), problems
 
 
+def _render_path(path: Path, project: Project, sessions: frozenset[str]) -> tuple[RenderedDeck | None, list[Diagnostic]]:
+    return render_session(project, path, sessions)
+
+
 def fixed_inputs(project: Project) -> set[Path]:
     """Files every deck depends on: course.toml, templates, static files, the course's stylesheets."""
     found = {p.resolve() for folder in (project.templates_dir, project.static_dir) for p in folder.glob("*") if p.is_file()}
@@ -99,8 +104,8 @@ class Builder:
 
     def _render(self, paths: Iterable[Path]) -> None:
         stems = frozenset(p.stem for p in self.sessions())
-        for path in paths:
-            rendered, problems = render_session(self.project, path, stems)
+        paths = list(paths)
+        for path, (rendered, problems) in zip(paths, parallel_map(_render_path, paths, self.project, stems)):
             self.problems[path] = problems
             if self.keep_going and has_errors(problems):
                 continue

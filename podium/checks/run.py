@@ -7,25 +7,20 @@ The list of per-deck checkers is data; severities come from course.toml.
 from __future__ import annotations
 
 import contextlib
-import gc
-import multiprocessing
-import os
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Mapping
+from typing import Callable, Iterable, Mapping
 
 from ..diagnostics import Diagnostic, sort_diagnostics
 from ..loader import load_deck, session_files
 from ..markdown import MarkdownOptions, parse_deck
+from ..parallel import parallel_map
 from ..project import Project, shown
 from ..references import Reference
 from .deck import CheckedDeck, DeckSummary, SessionLink
 
 KINDS = ("parse", "links", "hygiene", "code")
 """Kinds of check; `parse` is what reading the deck itself found."""
-PARALLEL_FROM = 4
-"""Courses with at least this many sessions to check are checked by several processes."""
 
 Checker = Callable[[CheckedDeck], Iterable[Diagnostic]]
 
@@ -107,32 +102,12 @@ def _check_all(project: Project, paths: list[Path], kinds: tuple[str, ...], sess
 
 def _check_many(project: Project, paths: list[Path], kinds: tuple[str, ...], sessions: frozenset[str],
                 cache_dir: Path | None) -> list[DeckReport]:
-    with _no_garbage_collection():
-        return _map(project, paths, kinds, sessions, cache_dir)
+    return parallel_map(_check_path, paths, project, kinds, sessions, cache_dir)
 
 
-@contextlib.contextmanager
-def _no_garbage_collection() -> Iterator[None]:
-    """Checking makes many small objects that live until the end: collecting them only costs time."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
-def _map(project: Project, paths: list[Path], kinds: tuple[str, ...], sessions: frozenset[str],
-         cache_dir: Path | None) -> list[DeckReport]:
-    workers = min(os.cpu_count() or 1, len(paths))
-    if len(paths) < PARALLEL_FROM or workers < 2:
-        return [check_deck(project, path, kinds, sessions, cache_dir) for path in paths]
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method)) as pool:
-        chunk = max(1, len(paths) // (workers * 4))
-        return list(pool.map(check_deck, [project] * len(paths), paths, [kinds] * len(paths),
-                             [sessions] * len(paths), [cache_dir] * len(paths), chunksize=chunk))
+def _check_path(path: Path, project: Project, kinds: tuple[str, ...], sessions: frozenset[str],
+                cache_dir: Path | None) -> DeckReport:
+    return check_deck(project, path, kinds, sessions, cache_dir)
 
 
 def apply_severities(items: Iterable[Diagnostic], severities: Mapping[str, str]) -> list[Diagnostic]:
