@@ -20,11 +20,15 @@ BREAK_COMMENT = re.compile(r"<!--\s*break\s*-->")
 FENCE_OPEN = re.compile(r"^( {0,3})(`{3,}|~{3,})(.*)$")
 CONTENT_CLASS = re.compile(r"\\?(?:\.[A-Za-z_-][\w-]*)+\[")
 INDENT = re.compile(r"^[ \t]*")
+UNINDENTED = re.compile(r"^[^ \t\n]", re.M)
+"""A line that starts with text: then no indentation is common to all lines."""
 
 
 def normalize(text: str) -> str:
     """Drop a BOM, turn CRLF/CR into LF and remove the indentation common to all lines."""
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    if UNINDENTED.search(text):
+        return text
     lines = text.split("\n")
     widths = [len(INDENT.match(line).group()) for line in lines if line.strip()]
     common = min(widths, default=0)
