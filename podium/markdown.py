@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
 from typing import Callable
 
@@ -32,6 +33,9 @@ class MarkdownOptions:
     """Lines of code starting with `*` are highlighted (remark's highlightLines)."""
     sessions: frozenset[str] = frozenset()
     """Stems of the course's sessions, for links between them."""
+    links_only: bool = False
+    """For checking, not rendering: inline text that cannot hold a link, image, raw HTML or macro
+    (no `[`, `<` or `://` in it) is left unparsed."""
 
 
 @dataclass(slots=True)
@@ -76,12 +80,18 @@ class ParsedSlide:
         return self.notes_text.env
 
 
+LINK_MARKS = re.compile(r"\[|<|://")
+
+
 def _inline_with_lines(state: StateCore) -> None:
     """The core inline step, telling plugins which line each inline run starts on."""
+    links_only = state.env.get("podium_links_only")
     for token in state.tokens:
         if token.type == "inline":
             state.env["podium_line"] = token.map[0] if token.map else 0
             token.children = []
+            if links_only and not LINK_MARKS.search(token.content):
+                continue
             state.md.inline.parse(token.content, state.md, state.env, token.children)
 
 
@@ -106,6 +116,7 @@ def _new_state(text: str, options: MarkdownOptions) -> StateCore:
     md = markdown_parser()
     problems: list[tuple[int, int, str, str]] = []
     env: dict = {"podium_source_lines": text.split("\n"), "podium_highlight_lines": options.highlight_lines,
+                 "podium_links_only": options.links_only,
                  "podium_sessions": options.sessions, "podium_problems": problems}
 
     def report(line: int, column: int, code: str, message: str, name: str, choices: tuple[str, ...]) -> None:
@@ -145,7 +156,7 @@ def parse_deck(deck: Deck, options: MarkdownOptions, report: Report) -> list[Par
                 _REFERENCES[text] = dict(fresh[text].env.get("references", {}))
             for key, value in _REFERENCES[text].items():
                 references.setdefault(key, value)
-    context = (options.highlight_lines, options.sessions, repr(sorted(references.items())),
+    context = (options.highlight_lines, options.sessions, options.links_only, repr(sorted(references.items())),
                tuple((name, id(macro)) for name, macro in MACROS.items()))
     parsed = []
     for slide in deck.slides:

@@ -80,8 +80,8 @@ def _check_deck(project: Project, path: Path, kinds: tuple[str, ...], sessions: 
     if deck is None:
         return DeckReport(None, tuple(found), (), ())
     report = found.append if "parse" in kinds else (lambda item: None)
-    checked = CheckedDeck.of(deck, tuple(parse_deck(deck, MarkdownOptions(project.options.highlight_lines, sessions),
-                                                    report)))
+    options = MarkdownOptions(project.options.highlight_lines, sessions, links_only=True)
+    checked = CheckedDeck.of(deck, tuple(parse_deck(deck, options, report)))
     links: tuple = ((), (), (), ())
     if "links" in kinds:
         links = deck_links(checked)
