@@ -102,6 +102,10 @@ def _check_all(project: Project, paths: list[Path], kinds: tuple[str, ...], sess
 
 def _check_many(project: Project, paths: list[Path], kinds: tuple[str, ...], sessions: frozenset[str],
                 cache_dir: Path | None) -> list[DeckReport]:
+    from . import code, hygiene, links  # noqa: F401  (loaded once here, before workers start)
+    from ..markdown import markdown_parser
+
+    markdown_parser()
     return parallel_map(_check_path, paths, project, kinds, sessions, cache_dir)
 
 
