@@ -17,8 +17,8 @@ def quick_start() -> list[str]:
 
 def test_quick_start_is_two_lines_serving_and_testing() -> None:
     serve, test = quick_start()
-    assert serve.endswith("python3 build.py serve") and "pip install" in serve
-    assert test.endswith("python3 -m pytest") and "pip install -e '.[test]'" in test
+    assert serve.endswith("python build.py serve") and "pip install" in serve
+    assert test.endswith("python -m pytest") and "pip install -e '.[test]'" in test
     assert README.index("```sh") < README.index("## ")
 
 
