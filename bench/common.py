@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import statistics
@@ -48,10 +49,25 @@ def marp_command() -> tuple[list[str] | None, str]:
     return [str(binary)], ""
 
 
-def timed(command: list[str], cwd: Path | None = None) -> float:
+def python_env(compiled: bool = True) -> dict[str, str]:
+    """The environment to time `python build.py` in.
+
+    compiled=True: Python as it runs by default, reading and writing its bytecode cache
+    (`__pycache__`), so Podium's modules are compiled once, not on every run, even where the
+    environment says PYTHONDONTWRITEBYTECODE. compiled=False: every Podium module and library is
+    compiled from source on every run (no bytecode cache at all; the first run after an install).
+    """
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONDONTWRITEBYTECODE", "PYTHONPYCACHEPREFIX")}
+    if not compiled:
+        env["PYTHONDONTWRITEBYTECODE"] = "1"
+        env["PYTHONPYCACHEPREFIX"] = str(WORK / "no-pycache")
+    return env
+
+
+def timed(command: list[str], cwd: Path | None = None, env: dict[str, str] | None = None) -> float:
     """Seconds one run of a command takes (it must succeed)."""
     start = time.perf_counter()
-    subprocess.run(command, cwd=cwd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(command, cwd=cwd, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return time.perf_counter() - start
 
 

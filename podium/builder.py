@@ -18,7 +18,7 @@ from .diagnostics import Diagnostic, has_errors, sort_diagnostics
 from .loader import load_deck, session_files
 from .markdown import MarkdownOptions
 from .model import RenderedDeck
-from .parallel import parallel_map
+from .parallel import file_size, parallel_map
 from .project import Project
 from .render import RenderSettings, render_deck
 from .site import IndexContext, index_context, publish, write_deck, write_index, write_site
@@ -105,7 +105,8 @@ class Builder:
     def _render(self, paths: Iterable[Path]) -> None:
         stems = frozenset(p.stem for p in self.sessions())
         paths = list(paths)
-        for path, (rendered, problems) in zip(paths, parallel_map(_render_path, paths, self.project, stems)):
+        results = parallel_map(_render_path, paths, self.project, stems, weight=file_size)
+        for path, (rendered, problems) in zip(paths, results):
             self.problems[path] = problems
             if self.keep_going and has_errors(problems):
                 continue

@@ -13,7 +13,6 @@ except ModuleNotFoundError:  # Python 3.10
     import tomli as tomllib  # type: ignore[no-redef]
 
 from .diagnostics import Diagnostic, did_you_mean
-from .highlight import STYLES
 from .model import SourceLocation
 from .properties import parse_duration
 
@@ -35,7 +34,10 @@ def _strings(v: Any) -> str | None:
 def _style(v: Any) -> str | None:
     if not isinstance(v, str):
         return "expected a string"
-    return None if v in STYLES else f"unknown highlight style '{v}'{did_you_mean(v, STYLES)}"
+    from .highlight import known_styles
+
+    styles = known_styles()
+    return None if v in styles else f"unknown highlight style '{v}'{did_you_mean(v, styles)}"
 
 
 def _duration(v: Any) -> str | None:

@@ -4,18 +4,9 @@ from __future__ import annotations
 
 import functools
 import logging
-
 from typing import TYPE_CHECKING
 
 from markupsafe import Markup
-try:  # the table itself, without loading Pygments' style plugins (Pygments >= 2.16)
-    from pygments.styles._mapping import STYLES as _BUILT_IN
-
-    STYLE_NAMES = frozenset(name for _, name, _ in _BUILT_IN.values())
-except ImportError:  # older Pygments
-    from pygments.styles import STYLE_MAP
-
-    STYLE_NAMES = frozenset(STYLE_MAP)
 
 if TYPE_CHECKING:
     from pygments.formatters import HtmlFormatter
@@ -33,8 +24,18 @@ STYLE_ALIASES = {
 }
 """highlight.js style names used in remark decks -> the closest Pygments style."""
 
-STYLES: frozenset[str] = STYLE_NAMES | frozenset(STYLE_ALIASES)
-"""Every name accepted as a highlight style."""
+@functools.lru_cache(maxsize=1)
+def known_styles() -> frozenset[str]:
+    """Every name accepted as a highlight style: Pygments' built-in styles and the aliases above."""
+    try:  # the table itself, without loading Pygments' style plugins (Pygments >= 2.16)
+        from pygments.styles._mapping import STYLES as built_in
+
+        names = frozenset(name for _, name, _ in built_in.values())
+    except ImportError:  # older Pygments
+        from pygments.styles import STYLE_MAP
+
+        names = frozenset(STYLE_MAP)
+    return names | frozenset(STYLE_ALIASES)
 
 
 def pygments_style(name: str) -> str:

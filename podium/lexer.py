@@ -114,7 +114,7 @@ def lex(text: str, path: str) -> LexResult:
             in_indented = line.startswith("    ") and (previous_blank or in_indented)
             if in_indented and piece.notes is None:
                 piece.code.add(len(piece.content))
-        if not in_indented or protected_until > start:
+        if (not in_indented or protected_until > start) and "[" in line:
             first, end = _scan_line(text, max(start, protected_until), start + len(line), matches)
             if first is not None and piece.notes is None and piece.head_end is None:
                 piece.head_end = sum(len(x) + 1 for x in piece.content) + first - start

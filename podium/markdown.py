@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from markdown_it import MarkdownIt
+from markdown_it.common import normalize_url
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from markupsafe import Markup
@@ -82,6 +83,15 @@ class ParsedSlide:
 
 LINK_MARKS = re.compile(r"\[|<|://")
 
+PLAIN_URL = re.compile(r"(?:https?://[A-Za-z0-9.-]+(?::[0-9]+)?(?=[/?#]|\Z))?(?!//)[A-Za-z0-9\-._~/?#!$&'()*+,;=]*")
+"""A relative path or http(s) URL that markdown-it's link normalisation leaves exactly as it is:
+ASCII letters, digits and URL punctuation, a plain host, no `%`, `@` or `:` past the host."""
+
+
+def normalize_link(url: str) -> str:
+    """markdown-it's normalizeLink, without the work of parsing and re-encoding a plain URL."""
+    return url if PLAIN_URL.fullmatch(url) else normalize_url.normalizeLink(url)
+
 
 def _inline_with_lines(state: StateCore) -> None:
     """The core inline step, telling plugins which line each inline run starts on."""
@@ -102,6 +112,7 @@ def markdown_parser() -> MarkdownIt:
     for plugin in PLUGINS:
         md.use(plugin)
     md.core.ruler.at("inline", _inline_with_lines)
+    md.normalizeLink = normalize_link  # type: ignore[method-assign]
     return md
 
 

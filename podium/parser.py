@@ -58,14 +58,15 @@ def read_properties(raw: RawSlide, head_end: int,
 
     Comment properties inside code (fenced, indented or inline) stay where they are.
     """
-    lines = raw.content.text.split("\n")
+    text = raw.content.text
+    lines = text.split("\n")
     props: dict[str, str] = {}
     where: dict[str, SourceLocation] = {}
     offset, leading = 0, True
     for number, line in enumerate(lines):
         if offset + len(line) > head_end:
             break
-        offset += len(line) + 1
+        start, offset = offset, offset + len(line) + 1
         if leading and not line.strip():
             continue
         match = LEADING_PROPERTY.fullmatch(line) if leading else None
@@ -75,7 +76,9 @@ def read_properties(raw: RawSlide, head_end: int,
             lines[number] = ""
             continue
         leading = False
-        if number in code_lines:
+        if text.find("<!--", start, head_end) < 0:  # no comment property in the rest of the head
+            break
+        if number in code_lines or "<!--" not in line:
             continue
         for comment in list(COMMENT_PROPERTY.finditer(line)):
             if comment.group(1) in RESERVED_COMMENTS or _in_inline_code(line, comment.start()):

@@ -8,7 +8,7 @@ from pathlib import Path
 from markupsafe import Markup
 
 from .diagnostics import Diagnostic, did_you_mean
-from .highlight import STYLES, style_class
+from .highlight import known_styles, style_class
 from .markdown import MarkdownOptions, ParsedSlide, Report, first_heading, parse_deck, render_text
 from .model import Deck, RenderedDeck, RenderedSlide, Slide
 from .properties import BACKGROUND_STYLES
@@ -35,12 +35,13 @@ def background_style(slide: Slide) -> str:
 
 def _style_of(slide: Slide, settings: RenderSettings, report: Report) -> str:
     style = slide.properties.get("highlight-style") or settings.highlight_style
-    if style in STYLES:
+    styles = known_styles()
+    if style in styles:
         return style
     where = slide.where.get("highlight-style", slide.location)
     report(Diagnostic(where, "warning", "highlight-style",
-                      f"unknown highlight style '{style}'{did_you_mean(style, STYLES)}", slide.index + 1))
-    return settings.highlight_style if settings.highlight_style in STYLES else "default"
+                      f"unknown highlight style '{style}'{did_you_mean(style, styles)}", slide.index + 1))
+    return settings.highlight_style if settings.highlight_style in styles else "default"
 
 
 def _assets(deck: Deck, parsed: list[ParsedSlide], report: Report) -> dict[str, Path]:

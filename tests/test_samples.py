@@ -102,3 +102,40 @@ def test_session_6_deck_blocks_infer_and_validate_clean() -> None:
         ("dockerfile", "filename", "Dockerfile", []),
         ("compose", "filename", "docker-compose.yml", []),
     ]
+
+
+YAML_SAMPLES = [
+    "a: 1\nb: {é: 1, x: 2, x: 3}\nc: \"ü\"\n",
+    "services:\n  web:\n    image: nginx\n    ports: ['8080:80']\n  web: {build: .}\n",
+    "---\nkind: Pod\n---\nkind: Service\nmetadata: {name: x, name: y}\n...\n",
+    "list:\n  - &anchor {k: v}\n  - *anchor\n  - <<: *anchor\n    k: w\nwhen: 2001-12-14t21:59:43.10-05:00\n",
+    "key: !custom value\nother: !!str 12\n",
+]
+
+
+@pytest.mark.skipif(not __import__("yaml").__with_libyaml__, reason="PyYAML is built without libyaml")
+@pytest.mark.parametrize("code", YAML_SAMPLES)
+def test_libyaml_finds_what_pyyaml_finds_at_the_same_places(code: str) -> None:
+    from podium.checks import yaml_samples
+
+    def positions(nodes: list) -> list:
+        found, todo = [], list(nodes)
+        while todo:
+            node = todo.pop()
+            found.append((node.tag, node.start_mark.line, node.start_mark.column, node.end_mark.line))
+            if isinstance(node.value, list):
+                todo += [part for item in node.value for part in (item if isinstance(item, tuple) else (item,))]
+        return found
+
+    fast_problems, fast_nodes = yaml_samples._load(yaml_samples._FastLoader, code, fast=True)
+    problems, nodes = yaml_samples._load(yaml_samples._Loader, code, fast=False)
+    assert fast_problems == problems
+    assert positions(fast_nodes) == positions(nodes)
+
+
+def test_yaml_syntax_errors_are_reported_as_pyyaml_words_them() -> None:
+    from podium.checks.yaml_samples import load_yaml
+
+    problems, _ = load_yaml("a: b: c\n")            # libyaml: "... not allowed in this context"
+    assert [str(p) for p in problems] == [
+        "1:5: error: YAML syntax error: mapping values are not allowed here [yaml-syntax]"]

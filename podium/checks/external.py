@@ -20,13 +20,14 @@ def _absolute(url: str) -> str:
 def check_external(references: Iterable[Reference], online: bool, cache_dir: Path | None) -> Iterator[Diagnostic]:
     """One diagnostic per use of each URL that is not fine (each URL is fetched once)."""
     from .linkcache import age_text, cached_results
-    from .online import OnlineOptions, UrlCheck, check_urls
 
     uses = list(references)
     if not uses:
         return
     urls = {_absolute(r.url) for r in uses}
     if online:
+        from .online import OnlineOptions, UrlCheck, check_urls
+
         wanted = [UrlCheck(_absolute(r.url), r.kind in ("image", "background")) for r in uses]
         results = check_urls(wanted, OnlineOptions(cache_dir=cache_dir))
     elif cache_dir is not None:

@@ -12,17 +12,12 @@ is looked at again on every online run. Offline runs may show any entry, with it
 
 from __future__ import annotations
 
-import email.utils
-import errno
 import json
 import logging
 import os
-import socket
-import ssl
 import tempfile
 import time
 from dataclasses import dataclass
-from http import HTTPStatus
 from pathlib import Path
 from types import MappingProxyType
 from typing import Iterable, Literal, Mapping
@@ -129,6 +124,8 @@ class Answer:
 
 def judge(answer: Answer, want_image: bool) -> tuple[Outcome, str]:
     """Outcome and detail of a final answer (not a redirect that is followed)."""
+    from http import HTTPStatus
+
     status = answer.status
     try:
         text = f"{status} {HTTPStatus(status).phrase}"
@@ -164,6 +161,8 @@ def head_refused(status: int) -> bool:
 
 def retry_after(value: str, now: float) -> float | None:
     """Seconds from `now` that a Retry-After value (seconds or an HTTP date) asks to wait."""
+    import email.utils
+
     value = value.strip()
     if value.isdigit():
         return float(value)
@@ -187,6 +186,10 @@ def retry_delay(answer: Answer, backoff: float, cap: float) -> float | None:
 
 def network_detail(exc: BaseException, host: str) -> str:
     """Short text for a failure to reach `host` (to resolve, connect or agree on TLS)."""
+    import errno
+    import socket
+    import ssl
+
     if isinstance(exc, socket.gaierror):
         return f"host not found ({host})"
     if isinstance(exc, ConnectionRefusedError) or getattr(exc, "errno", None) == errno.ECONNREFUSED:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import xml.etree.ElementTree as ElementTree
 from collections import defaultdict
 from typing import Sequence
 
@@ -24,6 +23,8 @@ def as_json(items: Sequence[Diagnostic]) -> str:
 
 def as_junit(items: Sequence[Diagnostic], sessions: Sequence[str], strict: bool = False) -> str:
     """One test suite per session file, one failure per error (and per warning when strict)."""
+    import xml.etree.ElementTree as ElementTree
+
     failing = {"error", "warning"} if strict else {"error"}
     by_file: dict[str, list[Diagnostic]] = defaultdict(list)
     for item in items:

@@ -14,7 +14,7 @@ from typing import Callable, Iterable, Mapping
 from ..diagnostics import Diagnostic, sort_diagnostics
 from ..loader import load_deck, session_files
 from ..markdown import MarkdownOptions, parse_deck
-from ..parallel import parallel_map
+from ..parallel import file_size, parallel_map
 from ..project import Project, shown
 from ..references import Reference
 from .deck import CheckedDeck, DeckSummary, SessionLink
@@ -106,7 +106,7 @@ def _check_many(project: Project, paths: list[Path], kinds: tuple[str, ...], ses
     from ..markdown import markdown_parser
 
     markdown_parser()
-    return parallel_map(_check_path, paths, project, kinds, sessions, cache_dir)
+    return parallel_map(_check_path, paths, project, kinds, sessions, cache_dir, weight=file_size)
 
 
 def _check_path(path: Path, project: Project, kinds: tuple[str, ...], sessions: frozenset[str],

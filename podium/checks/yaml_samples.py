@@ -30,12 +30,10 @@ _VOLUME_NAME = re.compile(r"[A-Za-z0-9][\w.-]*")
 Entries = dict[str, tuple[Node, Node]]
 
 
-class _Loader(yaml.SafeLoader):
-    """A SafeLoader that records duplicate keys and accepts any tag."""
+class _DuplicateKeys:
+    """Loader part that records duplicate keys (and accepts any tag)."""
 
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
-        self.duplicates: list[SampleProblem] = []
+    duplicates: list[SampleProblem]
 
     def construct_mapping(self, node: MappingNode, deep: bool = False) -> dict:
         seen: set[tuple[str, str]] = set()
@@ -50,10 +48,29 @@ class _Loader(yaml.SafeLoader):
                     f"duplicate key '{key_node.value}' in this mapping; "
                     "the later value silently replaces the earlier one"))
             seen.add(key)
-        return super().construct_mapping(node, deep=deep)
+        return super().construct_mapping(node, deep=deep)  # type: ignore[misc]
 
 
-def _any_tag(loader: _Loader, node: Node) -> object:
+class _Loader(_DuplicateKeys, yaml.SafeLoader):
+    """PyYAML's own loader: its error messages are the ones reported."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.duplicates = []
+
+
+_C_LOADER = getattr(yaml, "CSafeLoader", None)
+
+
+class _FastLoader(_DuplicateKeys, _C_LOADER or yaml.SafeLoader):  # type: ignore[misc]
+    """libyaml's parser, when PyYAML has it: used first, since most samples are valid."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.duplicates = []
+
+
+def _any_tag(loader: yaml.SafeLoader, node: Node) -> object:
     if isinstance(node, MappingNode):
         return loader.construct_mapping(node)
     if isinstance(node, SequenceNode):
@@ -61,13 +78,27 @@ def _any_tag(loader: _Loader, node: Node) -> object:
     return loader.construct_scalar(node)
 
 
-_Loader.add_constructor(None, _any_tag)
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_scalar)
+for _class in (_Loader, _FastLoader):
+    _class.add_constructor(None, _any_tag)
+    _class.add_constructor("tag:yaml.org,2002:timestamp", _class.construct_scalar)
 
 
 def load_yaml(code: str) -> tuple[list[SampleProblem], list[Node]]:
-    """Syntax problems and duplicate keys, and the root node of every document that parsed."""
-    loader = _Loader(code)
+    """Syntax problems and duplicate keys, and the root node of every document that parsed.
+
+    libyaml reads the sample first; when it finds a syntax error the sample is read again by
+    PyYAML's own parser, whose messages and positions are the ones reported.
+    """
+    if _C_LOADER is not None:
+        try:
+            return _load(_FastLoader, code, fast=True)
+        except (yaml.YAMLError, ValueError):
+            pass
+    return _load(_Loader, code, fast=False)
+
+
+def _load(loader_class: type, code: str, fast: bool) -> tuple[list[SampleProblem], list[Node]]:
+    loader = loader_class(code)
     nodes: list[Node] = []
     problems: list[SampleProblem] = []
     try:
@@ -76,6 +107,8 @@ def load_yaml(code: str) -> tuple[list[SampleProblem], list[Node]]:
             nodes.append(node)
             loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
+        if fast:
+            raise
         mark = exc.problem_mark or exc.context_mark
         reason = " ".join(str(exc.problem or exc.context or "invalid YAML").split())
         line, column = (mark.line, mark.column + 1) if mark else (0, 1)
@@ -84,6 +117,8 @@ def load_yaml(code: str) -> tuple[list[SampleProblem], list[Node]]:
             column = len(code.split("\n")[line]) + 1
         problems.append(error(line, column, "yaml-syntax", f"YAML syntax error: {reason}"))
     except yaml.reader.ReaderError as exc:
+        if fast:
+            raise
         line = code.count("\n", 0, exc.position)
         column = exc.position - (code.rfind("\n", 0, exc.position) + 1) + 1
         problems.append(error(line, column, "yaml-syntax",
