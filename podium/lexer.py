@@ -89,7 +89,7 @@ def lex(text: str, path: str) -> LexResult:
                 fence = None
             continue
         if protected_until <= start:
-            if line in SLIDE_SEPARATORS or BREAK_COMMENT.fullmatch(line):
+            if line in SLIDE_SEPARATORS or (line.startswith("<!--") and BREAK_COMMENT.fullmatch(line)):
                 continued = SLIDE_SEPARATORS.get(line, False)
                 pieces.append(_Piece(start=number, continued=continued, content=[""] if continued else []))
                 if not continued:
@@ -103,7 +103,7 @@ def lex(text: str, path: str) -> LexResult:
                     piece.notes.append("")
                 previous_blank, in_indented = True, False
                 continue
-            opened = FENCE_OPEN.match(line)
+            opened = FENCE_OPEN.match(line) if "`" in line or "~" in line else None
             if opened and not (opened.group(2)[0] == "`" and "`" in opened.group(3)):
                 fence = (opened.group(2)[0], len(opened.group(2)), number)
                 if piece.notes is None:

@@ -129,6 +129,8 @@ def expand_variables(text: SourceText, props: dict[str, str]) -> SourceText:
             return ""
         return props.get(name, match.group(0))
 
+    if "{{" not in text.text:
+        return text
     return SourceText(VARIABLE.sub(value, text.text), text.origins)
 
 
@@ -148,7 +150,7 @@ def parse(lexed: LexResult, source: Path, path: str, options: ParseOptions) -> t
         parts.append(_Part(raw, props, where, content, notes))
 
     _choose_sources(parts, path, problems)
-    used = set(m.group(2) for p in parts for m in VARIABLE.finditer(p.content.text))
+    used = set(m.group(2) for p in parts if "{{" in p.content.text for m in VARIABLE.finditer(p.content.text))
     problems += _unknown_properties(parts, used)
 
     slides: list[Slide] = []

@@ -107,16 +107,18 @@ def _locate(text: SourceText, lines: list[str], first: int, url: str, cursor: di
 
 def _token_references(tokens: list[Token], text: SourceText, env: dict, slide: int,
                       in_notes: bool) -> Iterator[Reference]:
-    lines = text.text.split("\n")
+    lines: list[str] = []
     cursor: dict[int, int] = {}
     for token in tokens:
-        first = token.map[0] if token.map else 0
         if token.type == "inline":
-            found = list(_inline_urls(token.children or [], env))
+            found = list(_inline_urls(token.children, env)) if token.children else []
         elif token.type == "html_block":
             found = [("html-" + kind, url, label) for kind, url, label in _html_urls(token.content)]
         else:
             continue
+        if found and not lines:
+            lines = text.text.split("\n")
+        first = token.map[0] if token.map else 0
         for kind, url, label in found:
             generated, raw_html = kind == "generated", kind.startswith("html-")
             kind = "image" if generated else kind.removeprefix("html-")

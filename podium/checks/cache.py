@@ -14,7 +14,6 @@ import logging
 import os
 import shutil
 import sys
-from dataclasses import asdict
 from pathlib import Path
 
 from ..diagnostics import Diagnostic
@@ -47,7 +46,7 @@ def code_version() -> str:
 def deck_key(project: Project, data: bytes, kinds: tuple[str, ...], sessions: frozenset[str]) -> str:
     """What a session's findings depend on, besides the local files its links name."""
     digest = hashlib.sha256(code_version().encode())
-    digest.update(repr((asdict(project.options), kinds, sorted(sessions))).encode())
+    digest.update(repr((project.options, kinds, sorted(sessions))).encode())
     digest.update(data)
     return digest.hexdigest()
 

@@ -54,7 +54,7 @@ def _property_traps(props: dict, where: dict, used: set[str]) -> Iterator[Diagno
 def _source_problems(checked: CheckedDeck) -> Iterator[Diagnostic]:
     """Traps found in the file as written: property lines, separators, classes inside words."""
     lexed = checked.deck.lexed
-    used = {m.group(2) for raw in lexed.slides for m in VARIABLE.finditer(raw.content.text)}
+    used = {m.group(2) for raw in lexed.slides if "{{" in raw.content.text for m in VARIABLE.finditer(raw.content.text)}
     for raw, head_end, code in zip(lexed.slides, lexed.head_ends, lexed.code_lines):
         props, where, _ = read_properties(raw, head_end, code)
         yield from _property_traps(props, where, used)

@@ -247,15 +247,18 @@ VALIDATORS: Mapping[str, Validator] = MappingProxyType({
 """Canonical language name -> the validator of its samples."""
 
 
+_SMART_QUOTE = re.compile("|".join(map(re.escape, SMART_QUOTES)))
+
+
 def hazards(language: str, code: str) -> list[SampleProblem]:
     """Characters that break copied code: curly quotes, invisible spaces, tabs, prompts."""
     language = canonical_language(language) or language
     quote_severity = error if language in QUOTE_SENSITIVE else warning
     problems: list[SampleProblem] = []
     for index, line in enumerate(code.split("\n")):
-        quote = next((i for i, char in enumerate(line) if char in SMART_QUOTES), None)
-        if quote is not None:
-            char = line[quote]
+        found = _SMART_QUOTE.search(line)
+        if found is not None:
+            quote, char = found.start(), found.group()
             problems.append(quote_severity(index, quote + 1, "smart-quote",
                                            f"curly quote {char} where code needs a straight "
                                            f"{SMART_QUOTES[char]}; retype it"))
