@@ -7,7 +7,6 @@ A block's language comes from its fence label, else from the file the text just 
 
 from __future__ import annotations
 
-import fnmatch
 import functools
 import json
 import logging
@@ -36,7 +35,7 @@ class Language:
     aliases: tuple[str, ...]
     """Lower-case fence labels that mean this language (the name itself is implied)."""
     filenames: tuple[str, ...]
-    """Shell-style patterns of file base names, matched case-insensitively."""
+    """Shell-style patterns of file base names, matched case-insensitively (at most one `*`)."""
     lexer: str
     """The Pygments lexer alias used to highlight it."""
 
@@ -177,6 +176,20 @@ def canonical_language(info: str) -> str | None:
         return None
 
 
+def _matcher(pattern: str) -> tuple[str, str | None]:
+    """A file-name pattern as (prefix, suffix) around its one `*`, or (name, None) without one."""
+    pattern = pattern.lower()
+    if "*" not in pattern:
+        return pattern, None
+    prefix, suffix = pattern.split("*")
+    return prefix, suffix
+
+
+FILENAME_PATTERNS = tuple((_matcher(pattern), len(pattern) - pattern.count("*"), lang.name)
+                          for lang in LANGUAGES for pattern in lang.filenames)
+"""((prefix, suffix), weight, language) for every pattern of the table, in table order."""
+
+
 @functools.lru_cache(maxsize=4096)
 def language_from_filename(name: str) -> str | None:
     """The language of a file, from its base name; the most specific pattern wins."""
@@ -184,12 +197,13 @@ def language_from_filename(name: str) -> str | None:
     if not base:
         return None
     best: tuple[int, str] | None = None
-    for lang in LANGUAGES:
-        for pattern in lang.filenames:
-            if fnmatch.fnmatchcase(base, pattern.lower()):
-                weight = len(pattern) - pattern.count("*")
-                if best is None or weight > best[0]:
-                    best = (weight, lang.name)
+    for (prefix, suffix), weight, language in FILENAME_PATTERNS:
+        if suffix is None:
+            matched = base == prefix
+        else:
+            matched = len(base) >= len(prefix) + len(suffix) and base.startswith(prefix) and base.endswith(suffix)
+        if matched and (best is None or weight > best[0]):
+            best = (weight, language)
     return best[1] if best else None
 
 

@@ -68,3 +68,24 @@ def test_infer_language(line: int, title: str, markdown: str, expected: str) -> 
             found.append(" ".join(value or "-" for value in
                                   (inference.language, inference.source, inference.filename)))
     assert found == expected.splitlines()
+
+
+def test_file_names_match_as_shell_patterns_do() -> None:
+    import fnmatch
+    import itertools
+
+    from podium.languages import LANGUAGES, language_from_filename
+
+    patterns = [(pattern, lang.name) for lang in LANGUAGES for pattern in lang.filenames]
+    assert all(pattern.count("*") <= 1 and not set(pattern) & set("?[") for pattern, _ in patterns)
+
+    def by_fnmatch(base: str) -> str | None:
+        found = [(len(p) - p.count("*"), -i, name) for i, (p, name) in enumerate(patterns)
+                 if fnmatch.fnmatchcase(base.lower(), p.lower())]
+        return max(found)[2] if found else None
+
+    words = ["", "Dockerfile", "docker-compose", "compose", "app", "requirements", "x", ".env", "nginx", "go"]
+    ends = ["", ".py", ".yml", ".yaml", ".prod.yml", ".txt", ".dev", ".conf", ".mod", ".lock", ".dockerfile", ".env"]
+    names = ["".join(parts) for parts in itertools.product(words, ends)] + ["DOCKERFILE", "Compose.YML", "a/b/app.py"]
+    for name in names:
+        assert language_from_filename(name) == by_fnmatch(name.rsplit("/", 1)[-1]), name
