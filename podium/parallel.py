@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import logging
 import os
 import pickle
 import signal
 import sys
 import threading
 from typing import Callable, Iterator, Sequence, TypeVar
+
+log = logging.getLogger(__name__)
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -80,17 +83,25 @@ def _forked(function: Callable[..., Result], items: Sequence[Item], shared: tupl
     sys.stdout.flush()
     sys.stderr.flush()
     children: list[tuple[int, int, list[int]]] = []
+    here = list(plan[0])
     try:
         for share in plan[1:]:
             read, write = os.pipe()
-            pid = os.fork()
+            try:
+                pid = os.fork()
+            except OSError as error:  # no more processes: this one does the share
+                log.warning("cannot start a worker process (%s); working in one process", error)
+                os.close(read)
+                os.close(write)
+                here += share
+                continue
             if pid == 0:  # the worker
                 os.close(read)
                 _work(function, items, shared, share, write)
             os.close(write)
             children.append((pid, read, share))
         results: list = [None] * len(items)
-        for index in plan[0]:
+        for index in here:
             results[index] = function(items[index], *shared)
         while children:
             pid, read, share = children[0]
@@ -135,6 +146,8 @@ def _work(function: Callable, items: Sequence, shared: tuple, share: list[int], 
 def _pickled_failure(exc: BaseException) -> bytes:
     import traceback
 
+    if hasattr(exc, "add_note"):  # Python >= 3.11: the worker's traceback travels with it
+        exc.add_note("raised in a worker process:\n" + "".join(traceback.format_tb(exc.__traceback__)).rstrip())
     try:
         return pickle.dumps((False, exc), pickle.HIGHEST_PROTOCOL)
     except Exception:  # noqa: BLE001  (an exception that cannot be pickled)
