@@ -149,23 +149,25 @@ def _rules() -> tuple[list, list]:
     return rules[:split], rules[split:]
 
 
-def parse_deck(deck: Deck, options: MarkdownOptions, report: Report) -> list[ParsedSlide]:
+def parse_deck(deck: Deck, options: MarkdownOptions, report: Report, remember: bool = True) -> list[ParsedSlide]:
     """Parse every slide; link reference definitions anywhere in the deck apply to all slides.
 
     Texts already parsed in the same context come from a cache, so a rebuild after an edit
-    parses only the slides that changed.
+    parses only the slides that changed. With `remember=False` (a one-off pass such as a check)
+    the parse is not kept for later, and its memory is freed as soon as the caller is done.
     """
     if len(_PARSED) > CACHE_LIMIT:
         _PARSED.clear()
         _REFERENCES.clear()
+    parsed_texts, references_of = (_PARSED, _REFERENCES) if remember else ({}, {})
     fresh: dict[str, StateCore] = {}
     references: dict = {}
     for slide in deck.slides:
         for text in (slide.content.text, slide.notes.text):
-            if text not in _REFERENCES:
+            if text not in references_of:
                 fresh[text] = _new_state(text, options)
-                _REFERENCES[text] = dict(fresh[text].env.get("references", {}))
-            for key, value in _REFERENCES[text].items():
+                references_of[text] = dict(fresh[text].env.get("references", {}))
+            for key, value in references_of[text].items():
                 references.setdefault(key, value)
     context = (options.highlight_lines, options.sessions, options.links_only, repr(sorted(references.items())),
                tuple((name, id(macro)) for name, macro in MACROS.items()))
@@ -174,13 +176,14 @@ def parse_deck(deck: Deck, options: MarkdownOptions, report: Report) -> list[Par
         pair = []
         for source in (slide.content, slide.notes):
             key = (source.text, context)
-            done = _PARSED.get(key)
+            done = parsed_texts.get(key)
             if done is None:
                 state = fresh.pop(source.text, None) or _new_state(source.text, options)
                 state.env["references"] = references
                 for rule in _rules()[1]:
                     rule(state)
-                done = _PARSED[key] = ParsedText(state.tokens, state.env, state.env["podium_problems"])
+                del state.env["podium_report"]  # parsing is over; it would keep env in a reference cycle
+                done = parsed_texts[key] = ParsedText(state.tokens, state.env, state.env["podium_problems"])
             for line, column, code, message in done.problems:
                 report(Diagnostic(source.location(line, column), "error", code, message, slide.index + 1))
             pair.append(done)

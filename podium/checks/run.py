@@ -81,7 +81,7 @@ def _check_deck(project: Project, path: Path, kinds: tuple[str, ...], sessions: 
         return DeckReport(None, tuple(found), (), ())
     report = found.append if "parse" in kinds else (lambda item: None)
     options = MarkdownOptions(project.options.highlight_lines, sessions, links_only=True)
-    checked = CheckedDeck.of(deck, tuple(parse_deck(deck, options, report)))
+    checked = CheckedDeck.of(deck, tuple(parse_deck(deck, options, report, remember=False)))
     links: tuple = ((), (), (), ())
     if "links" in kinds:
         links = deck_links(checked)
