@@ -3,7 +3,7 @@
 
 import sys
 
-from podium.cli import main
+from podium.cli import run
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    run(sys.argv[1:])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import sys
 from typing import Callable, Sequence
@@ -207,6 +208,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
 
 
-def run() -> None:
-    """Console-script entry."""
-    sys.exit(main())
+def run(argv: Sequence[str] | None = None) -> None:
+    """Process entry (`python build.py`, the `podium` script): run one command and exit with its status."""
+    status = main(argv)
+    gc.freeze()  # the process ends here: the collector need not walk every live object once more
+    sys.exit(status)
