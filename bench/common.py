@@ -49,19 +49,21 @@ def marp_command() -> tuple[list[str] | None, str]:
     return [str(binary)], ""
 
 
-def python_env(compiled: bool = True) -> dict[str, str]:
-    """The environment to time `python build.py` in.
+def python_env() -> dict[str, str]:
+    """The environment to time `python build.py` in: Python as it runs by default, reading and
+    writing its bytecode cache (`__pycache__`), so modules are compiled once, not on every run,
+    even where this environment says PYTHONDONTWRITEBYTECODE."""
+    return {k: v for k, v in os.environ.items() if k not in ("PYTHONDONTWRITEBYTECODE", "PYTHONPYCACHEPREFIX")}
 
-    compiled=True: Python as it runs by default, reading and writing its bytecode cache
-    (`__pycache__`), so Podium's modules are compiled once, not on every run, even where the
-    environment says PYTHONDONTWRITEBYTECODE. compiled=False: every Podium module and library is
-    compiled from source on every run (no bytecode cache at all; the first run after an install).
-    """
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONDONTWRITEBYTECODE", "PYTHONPYCACHEPREFIX")}
-    if not compiled:
-        env["PYTHONDONTWRITEBYTECODE"] = "1"
-        env["PYTHONPYCACHEPREFIX"] = str(WORK / "no-pycache")
-    return env
+
+def uncompiled_copy(folder: Path) -> tuple[Path, dict[str, str]]:
+    """A copy of build.py and Podium's package without bytecode, and an environment that keeps it
+    so: every run compiles Podium's modules from source (the libraries keep their own cache)."""
+    shutil.copy2(ROOT / "build.py", folder / "build.py")
+    shutil.copytree(ROOT / "podium", folder / "podium", ignore=shutil.ignore_patterns("__pycache__"))
+    env = python_env()
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    return folder / "build.py", env
 
 
 def timed(command: list[str], cwd: Path | None = None, env: dict[str, str] | None = None) -> float:
