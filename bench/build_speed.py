@@ -15,16 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from common import ROOT, make_course, marp_command, median, python_env, timed  # noqa: E402
-
-
-def count_slides(slides: Path) -> int:
-    """Displayed slides of the course (layouts left out, `--` steps counted)."""
-    from podium.loader import load_deck, session_files
-    from podium.project import load_project
-
-    project, _ = load_project(slides, slides.parent / "unused")
-    return sum(len(deck.slides) for path in session_files(project) if (deck := load_deck(path, project)[0]))
+from common import COPIES, ROOT, count_slides, make_course, marp_command, median, python_env, timed  # noqa: E402
 
 
 def cold_build(slides: Path, out: Path, runs: int) -> float:
@@ -77,7 +68,7 @@ def marp_build(slides: Path, out: Path, runs: int) -> tuple[float | None, str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="cold builds to take the median of")
-    parser.add_argument("--copies", type=int, default=36, help="copies of session 6 in the course")
+    parser.add_argument("--copies", type=int, default=COPIES, help="copies of session 6 in the course")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="podium-bench-") as tmp:
         folder = Path(tmp)
