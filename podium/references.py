@@ -6,9 +6,9 @@ code are never links: they are not tokens of these kinds.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from typing import Iterator, Literal
 from urllib.parse import unquote, urlsplit
 
@@ -58,22 +58,29 @@ def local_path(url: str) -> str | None:
     return unquote(parts.path)
 
 
-class _HtmlUrls(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.found: list[tuple[Kind, str, str]] = []
+@functools.lru_cache(maxsize=1)
+def _html_parser_class() -> type:
+    """An HTMLParser that collects the URLs of raw HTML (made on first use: most slides have none)."""
+    from html.parser import HTMLParser
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        attribute, kind = HTML_URL_ATTRIBUTES.get(tag, (None, None))
-        values = dict(attrs)
-        if attribute and values.get(attribute):
-            self.found.append((kind, values[attribute] or "", values.get("alt") or ""))
-        for match in CSS_URL.finditer(values.get("style") or ""):
-            self.found.append(("background", match.group(2), ""))
+    class HtmlUrls(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__(convert_charrefs=True)
+            self.found: list[tuple[Kind, str, str]] = []
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            attribute, kind = HTML_URL_ATTRIBUTES.get(tag, (None, None))
+            values = dict(attrs)
+            if attribute and values.get(attribute):
+                self.found.append((kind, values[attribute] or "", values.get("alt") or ""))
+            for match in CSS_URL.finditer(values.get("style") or ""):
+                self.found.append(("background", match.group(2), ""))
+
+    return HtmlUrls
 
 
 def _html_urls(html: str) -> list[tuple[Kind, str, str]]:
-    parser = _HtmlUrls()
+    parser = _html_parser_class()()
     parser.feed(html)
     parser.close()
     return parser.found

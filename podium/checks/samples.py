@@ -12,7 +12,6 @@ import logging
 import os
 import re
 import shutil
-import subprocess
 import warnings
 from types import MappingProxyType
 from typing import Callable, Mapping
@@ -135,6 +134,8 @@ def check_shell(code: str) -> list[SampleProblem]:
     if bash is None:
         log.debug("bash not found; shell samples are not checked")
         return []
+    import subprocess
+
     env = {k: v for k, v in os.environ.items() if k not in ("BASH_ENV", "ENV")}
     env.update(LC_ALL="C", LANG="C")
     try:

@@ -6,7 +6,6 @@ key or value rather than at the whole document.
 
 from __future__ import annotations
 
-import difflib
 import logging
 import re
 from typing import Iterable, Iterator
@@ -134,6 +133,8 @@ def _last_line(code: str) -> int:
 
 def _rename(wanted: str, keys: Iterable[str]) -> str:
     """`; rename 'x' to 'wanted'` when a present key looks like a misspelling of it."""
+    import difflib
+
     close = difflib.get_close_matches(wanted, list(keys), n=1, cutoff=0.6)
     return f"; rename '{close[0]}' to '{wanted}'" if close else ""
 
