@@ -93,6 +93,14 @@ def normalize_link(url: str) -> str:
     return url if PLAIN_URL.fullmatch(url) else normalize_url.normalizeLink(url)
 
 
+def normalize_link_text(url: str) -> str:
+    """markdown-it's normalizeLinkText (a URL as shown), without the work for a plain URL
+    whose host has no punycode label to spell out."""
+    if PLAIN_URL.fullmatch(url) and "xn--" not in url.lower():
+        return url
+    return normalize_url.normalizeLinkText(url)
+
+
 def _inline_with_lines(state: StateCore) -> None:
     """The core inline step, telling plugins which line each inline run starts on."""
     links_only = state.env.get("podium_links_only")
@@ -113,6 +121,7 @@ def markdown_parser() -> MarkdownIt:
         md.use(plugin)
     md.core.ruler.at("inline", _inline_with_lines)
     md.normalizeLink = normalize_link  # type: ignore[method-assign]
+    md.normalizeLinkText = normalize_link_text  # type: ignore[method-assign]
     return md
 
 
