@@ -27,7 +27,7 @@ PARALLEL_FROM = 4
 
 
 class WorkerError(RuntimeError):
-    """A worker process died without sending its results."""
+    """A worker process died without sending its results, or with an error that could not be sent."""
 
 
 @contextlib.contextmanager
@@ -74,12 +74,14 @@ def parallel_map(function: Callable[..., Result], items: Sequence[Item], *shared
         if len(items) < PARALLEL_FROM or workers < 2 or not _can_fork():
             return [function(item, *shared) for item in items]
         weights = [weight(item) if weight else 1.0 for item in items]
-        return _forked(function, items, shared, shares(weights, workers))
+        plan = sorted(shares(weights, workers), key=lambda share: sum(weights[i] for i in share))
+        return _forked(function, items, shared, plan)
 
 
 def _forked(function: Callable[..., Result], items: Sequence[Item], shared: tuple,
             plan: list[list[int]]) -> list[Result]:
-    """The first share is done here while forked workers do the others."""
+    """The first share (the lightest: this process also starts and ends the work) is done here
+    while forked workers do the others."""
     sys.stdout.flush()
     sys.stderr.flush()
     children: list[tuple[int, int, list[int]]] = []
