@@ -176,18 +176,9 @@ def canonical_language(info: str) -> str | None:
         return None
 
 
-def _matcher(pattern: str) -> tuple[str, str | None]:
-    """A file-name pattern as (prefix, suffix) around its one `*`, or (name, None) without one."""
-    pattern = pattern.lower()
-    if "*" not in pattern:
-        return pattern, None
-    prefix, suffix = pattern.split("*")
-    return prefix, suffix
-
-
-FILENAME_PATTERNS = tuple((_matcher(pattern), len(pattern) - pattern.count("*"), lang.name)
+FILENAME_PATTERNS = tuple((pattern.lower().partition("*"), len(pattern) - pattern.count("*"), lang.name)
                           for lang in LANGUAGES for pattern in lang.filenames)
-"""((prefix, suffix), weight, language) for every pattern of the table, in table order."""
+"""((prefix, "*" or "", suffix), weight, language) for every pattern of the table, in table order."""
 
 
 @functools.lru_cache(maxsize=4096)
@@ -197,11 +188,11 @@ def language_from_filename(name: str) -> str | None:
     if not base:
         return None
     best: tuple[int, str] | None = None
-    for (prefix, suffix), weight, language in FILENAME_PATTERNS:
-        if suffix is None:
-            matched = base == prefix
-        else:
+    for (prefix, star, suffix), weight, language in FILENAME_PATTERNS:
+        if star:
             matched = len(base) >= len(prefix) + len(suffix) and base.startswith(prefix) and base.endswith(suffix)
+        else:
+            matched = base == prefix
         if matched and (best is None or weight > best[0]):
             best = (weight, language)
     return best[1] if best else None
