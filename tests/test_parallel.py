@@ -107,3 +107,16 @@ def test_no_workers_are_forked_from_a_process_with_threads() -> None:
     finally:
         stop.set()
     assert found == [(n, os.getpid()) for n in range(8)]
+
+
+def test_results_larger_than_a_pipe_buffer_come_back_whole() -> None:
+    done = _run("""
+        def big(n):
+            return str(n) * 300_000, os.getpid()          # about 1 MB per item, far over 64 KB
+
+        found = parallel_map(big, list(range(8)))
+        assert [text for text, _ in found] == [str(n) * 300_000 for n in range(8)]
+        print("ok", len({pid for _, pid in found}))
+    """)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("ok")
