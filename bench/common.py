@@ -39,8 +39,8 @@ def make_course(folder: Path, copies: int = COPIES) -> list[Path]:
 
 
 def count_slides(slides: Path) -> int:
-    """Displayed slides of the course (layouts left out, `--` steps counted)."""
-    sys.path.insert(0, str(ROOT))
+    """Displayed slides of the course (layouts left out, `--` steps counted); the caller has
+    put ROOT on sys.path."""
     from podium.loader import load_deck, session_files
     from podium.project import load_project
 

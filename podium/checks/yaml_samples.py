@@ -92,7 +92,7 @@ def load_yaml(code: str) -> tuple[list[SampleProblem], list[Node]]:
         try:
             return _load(_FastLoader, code, fast=True)
         except (yaml.YAMLError, ValueError):
-            pass
+            pass  # read again below: PyYAML words the problem and places it
     return _load(_Loader, code, fast=False)
 
 
