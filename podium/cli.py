@@ -38,16 +38,22 @@ def make_parser() -> argparse.ArgumentParser:
                        "0.0.0.0 makes the course visible to the network)")
     serve.add_argument("--port", default=8000, type=_port, help="port (default: 8000; 0 picks a free one)")
     serve.add_argument("--open", action="store_true", help="open the course in the web browser")
+    serve.add_argument("--no-layout", action="store_true",
+                       help="do not lay the slides out in Chromium after each save (overflow and contrast)")
     check = commands.add_parser("check", help="check every link and code sample of the course")
     _common(check)
     check.add_argument("--online", action="store_true", help="also check external links over the network")
     check.add_argument("--strict", action="store_true", help="fail on warnings too")
+    check.add_argument("--no-layout", action="store_true",
+                       help="do not lay the slides out in Chromium (overflow and contrast checks)")
     check.add_argument("--format", choices=("text", "json", "junit"), default="text", help="output format")
     pdf = commands.add_parser("pdf", help="print every session to PDF with headless Chromium")
     _common(pdf)
     pdf.add_argument("--out", default="pdf", metavar="DIR", help="where to write the PDF files (default: pdf)")
     pdf.add_argument("--handout", action="store_true",
-                     help="last step of each -- build only, with the notes under each slide")
+                     help="a handout: the last step of each -- build, its notes beside each slide, rows packed "
+                     "on paper")
+    pdf.add_argument("--paper", choices=("a4", "letter"), help="the handout's paper (default: a4)")
     return parser
 
 
@@ -96,8 +102,11 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
+    from .checks.layout import SKIPPED
     from .checks.report import as_json, as_junit, as_text
-    from .checks.run import run_checks
+    from .checks.run import KINDS, run_checks
     from .loader import session_files
     from .project import shown
 
@@ -108,7 +117,10 @@ def cmd_check(args: argparse.Namespace) -> int:
         print_diagnostics(problems)
         return EXIT_ERRORS
     cache = project.slides_dir.resolve().parent / ".podium-cache"
-    found = run_checks(project, online=args.online, cache_dir=cache)
+    kinds = [kind for kind in KINDS if kind != "layout" or not args.no_layout]
+    found = run_checks(project, kinds=kinds, online=args.online, cache_dir=cache)
+    if args.strict:  # layout checks that could not run are an error when warnings fail the run
+        found = [replace(d, severity="error") if d.code == SKIPPED else d for d in found]
     if args.quiet:
         found = [d for d in found if d.severity == "error"]
     if args.format == "json":
@@ -135,7 +147,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     if exposed(args.host):
         print(f"build.py: warning: listening on {args.host}: the course is visible to the network", file=sys.stderr)
-    options = ServeOptions(Path(args.slides), Path(args.config) if args.config else None, args.host, args.port, args.open)
+    options = ServeOptions(Path(args.slides), Path(args.config) if args.config else None, args.host, args.port, args.open,
+                           layout=not args.no_layout)
 
     def rebuilt(outcome) -> None:
         print_diagnostics(outcome.diagnostics, args.quiet)
@@ -150,8 +163,21 @@ def cmd_serve(args: argparse.Namespace) -> int:
         failing = f" ({len(outcome.failed)} failing)" if outcome.failed else ""
         print(f"built the course in {outcome.seconds * 1000:.0f} ms{failing}; serving {url} (Ctrl-C to stop)", flush=True)
 
+    flagged: set[str] = set()
+
+    def layout_found(stem: str, lines: tuple[str, ...]) -> None:
+        if args.quiet or (not lines and stem not in flagged):
+            return
+        for line in lines:
+            print(line, file=sys.stderr)
+        print(f"layout of {stem}: {len(lines) or 'no'} problem(s) on its slides", flush=True)
+        (flagged.add if lines else flagged.discard)(stem)
+
+    def layout_note(line: str) -> None:
+        print(line, file=sys.stderr, flush=True)
+
     try:
-        serve(options, ready, rebuilt)
+        serve(options, ready, rebuilt, layout_found, layout_note)
     except ServeError as error:
         print(f"build.py: error: {error}", file=sys.stderr)
         return EXIT_USAGE
@@ -165,6 +191,11 @@ def cmd_pdf(args: argparse.Namespace) -> int:
 
     from .pdf import PdfError, find_chromium, make_pdfs, no_browser_reason
 
+    if args.paper and not args.handout:
+        print("build.py: error: --paper is the handout's paper: use it with --handout "
+              "(the slides print one a page at the deck's ratio)", file=sys.stderr)
+        return EXIT_USAGE
+
     project, problems = _load(args)
     if project is None:
         return EXIT_USAGE
@@ -176,7 +207,7 @@ def cmd_pdf(args: argparse.Namespace) -> int:
         print_diagnostics(problems, args.quiet)
         return EXIT_ERRORS
     try:
-        result = make_pdfs(project, Path(args.out), chromium, handout=args.handout)
+        result = make_pdfs(project, Path(args.out), chromium, handout=args.handout, paper=args.paper or "a4")
     except PdfError as error:
         print(f"build.py: error: {error}", file=sys.stderr)
         return EXIT_ERRORS

@@ -40,6 +40,32 @@ def _style(v: Any) -> str | None:
     return None if v in styles else f"unknown highlight style '{v}'{did_you_mean(v, styles)}"
 
 
+THEMES_DIR = Path(__file__).resolve().parent.parent / "static" / "themes"
+"""The themes Podium ships: one stylesheet each, `NAME.css`."""
+
+
+def theme_names() -> list[str]:
+    """The names `theme` accepts."""
+    return sorted(p.stem for p in THEMES_DIR.glob("*.css"))
+
+
+def _theme(v: Any) -> str | None:
+    if not isinstance(v, str):
+        return "expected a string"
+    names = theme_names()
+    return None if v in names else f"unknown theme '{v}'{did_you_mean(v, names)} (themes: {', '.join(names)})"
+
+
+def _language(v: Any) -> str | None:
+    if not isinstance(v, str):
+        return "expected a language name, or 'auto' to infer it"
+    if v in ("", "auto"):
+        return None
+    from .languages import BY_ALIAS, canonical_language
+
+    return None if canonical_language(v) else f"unknown language '{v}'{did_you_mean(v, BY_ALIAS)}"
+
+
 def _duration(v: Any) -> str | None:
     return None if isinstance(v, str) and parse_duration(v) is not None else "expected a duration like '45m'"
 
@@ -55,7 +81,9 @@ SCHEMA: dict[str, Any] = {
     "title": _type(str, "a string"),
     "lang": _type(str, "a language tag such as 'en'"),
     "ratio": _choice("4:3", "16:9"),
+    "theme": _theme,
     "highlight_style": _style,
+    "highlight_language": _language,
     "highlight_lines": _type(bool, "true or false"),
     "slide_number_format": _type(str, "a string such as '%current% / %total%'"),
     "count_incremental_slides": _type(bool, "true or false"),
@@ -82,8 +110,12 @@ class CourseOptions:
     """Language of the pages."""
     ratio: str = "4:3"
     """Slide ratio, 4:3 or 16:9."""
+    theme: str = "remark"
+    """The look of the slides: a stylesheet under static/themes/ (`remark`: remark.js 0.15's own)."""
     highlight_style: str = "default"
-    """Code highlight style (a Pygments style, or a highlight.js name with a close match)."""
+    """Code highlight style: a highlight.js style name (as remark offers them) or a Pygments style."""
+    highlight_language: str = ""
+    """Language of code blocks without one (remark's highlightLanguage); `auto` infers it."""
     highlight_lines: bool = False
     """Highlight code lines that start with `*`."""
     slide_number_format: str = "%current% / %total%"

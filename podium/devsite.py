@@ -12,12 +12,13 @@ static file handler: that one answers 403 for paths outside its root and for fol
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import mimetypes
 import os
 from pathlib import Path
 from typing import Callable
-from urllib.parse import quote
+from urllib.parse import quote, unquote, urlsplit
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from livereload.handlers import LiveReloadHandler
@@ -33,6 +34,9 @@ DEV_FOLDER = Path(__file__).resolve().parent / "dev"
 DEV_PREFIX = "/__podium__/"
 SOCKET_PATH = DEV_PREFIX + "livereload"
 SCRIPT_PATH = DEV_PREFIX + "dev.js"
+MISSING_PATH = DEV_PREFIX + "missing.js"
+DEV_SCRIPTS = {"dev.js", "missing.js"}
+"""The dev scripts every page gets: reload and place keeping, and marks on what did not load."""
 TEXT_TYPES = ("text/", "application/javascript", "application/json", "image/svg+xml")
 SWAP_WAIT, SWAP_TRIES = 0.005, 200
 """While a full build swaps the site folder in, a request waits (up to 1 s) for it."""
@@ -134,21 +138,52 @@ class SiteHandler(_HostChecked):
 
 
 class DevScriptHandler(_HostChecked):
-    """The dev script injected into every page."""
+    """The dev scripts injected into every page."""
 
-    def get(self) -> None:
+    def get(self, name: str) -> None:
+        if name not in DEV_SCRIPTS:
+            raise web.HTTPError(404)
         self.set_header("Content-Type", "text/javascript; charset=utf-8")
         self.set_header("Cache-Control", "no-cache")
-        self.finish((DEV_FOLDER / "dev.js").read_bytes())
+        self.finish((DEV_FOLDER / name).read_bytes())
 
 
 class ReloadSocket(LiveReloadHandler):
-    """livereload's websocket, accepting pages of this server only."""
+    """livereload's websocket, accepting pages of this server only. A page that says which it is
+    (livereload's `info`) is sent what the layout check last found on its slides."""
 
     def check_origin(self, origin: str) -> bool:
         if self.settings.get("loopback_only") and not loopback_host(self.request.host):
             return False
         return WebSocketHandler.check_origin(self, origin)
+
+    def on_message(self, message: str | bytes) -> None:
+        super().on_message(message)
+        try:
+            data = json.loads(message)
+        except ValueError:
+            return
+        layout = self.settings.get("podium_layout")
+        if not isinstance(data, dict) or data.get("command") != "info" or layout is None:
+            return
+        path = urlsplit(str(data.get("url", ""))).path
+        stem = page_of(unquote(path.lstrip("/")))
+        if stem:
+            self.write_message(layout_message(stem, layout(stem)))
+
+
+def layout_message(stem: str, lines: tuple[str, ...]) -> dict:
+    """What a deck's pages are told about its layout findings."""
+    return {"command": "podium-layout", "path": f"/{stem}/", "lines": list(lines)}
+
+
+def broadcast_layout(stem: str, lines: tuple[str, ...]) -> None:
+    """Tell every open page what the layout check found on a deck (pages of other decks ignore it)."""
+    for waiter in list(LiveReloadHandler.waiters):
+        try:
+            waiter.write_message(layout_message(stem, lines))
+        except WebSocketClosedError:
+            LiveReloadHandler.waiters.discard(waiter)
 
 
 def broadcast(pages: tuple[str, ...]) -> None:
@@ -161,7 +196,7 @@ def broadcast(pages: tuple[str, ...]) -> None:
                 LiveReloadHandler.waiters.discard(waiter)
 
 
-def snippet_maker(live: LiveBuild) -> Callable[[str], bytes]:
+def snippet_maker(live: LiveBuild, layout: Callable[[str], tuple[str, ...]]) -> Callable[[str], bytes]:
     """What goes at the start of a page's `<head>`: its errors (JSON) and the dev script."""
     template = Environment(loader=FileSystemLoader(str(DEV_FOLDER)), autoescape=select_autoescape(default=True)
                            ).get_template("snippet.html")
@@ -170,18 +205,20 @@ def snippet_maker(live: LiveBuild) -> Callable[[str], bytes]:
         errors = live.errors
         shown = [page] if page else sorted(errors)
         lines = [*errors.get(COURSE, ()), *(line for stem in shown if stem for line in errors.get(stem, ()))]
-        state = {"page": page, "errors": lines, "socket": SOCKET_PATH}
-        return template.render(state=state, script=SCRIPT_PATH).encode()
+        state = {"page": page, "errors": lines, "layout": list(layout(page)) if page else [], "socket": SOCKET_PATH}
+        return template.render(state=state, script=SCRIPT_PATH, missing=MISSING_PATH).encode()
 
     return snippet
 
 
-def application(live: LiveBuild, loopback_only: bool = True) -> web.Application:
-    """The tornado application serving `live`'s site (only to loopback host names if `loopback_only`)."""
+def application(live: LiveBuild, loopback_only: bool = True,
+                layout: Callable[[str], tuple[str, ...]] = lambda stem: ()) -> web.Application:
+    """The tornado application serving `live`'s site (only to loopback host names if `loopback_only`);
+    `layout(stem)` gives what the layout check found on a deck."""
     root = Path(os.path.realpath(live.out))
     return web.Application([
         (SOCKET_PATH, ReloadSocket),
-        (SCRIPT_PATH, DevScriptHandler),
-        (r"/(.*)", SiteHandler, {"live": live, "root": root, "snippet": snippet_maker(live)}),
-    ], loopback_only=loopback_only,
+        (DEV_PREFIX + r"([a-z]+\.js)", DevScriptHandler),
+        (r"/(.*)", SiteHandler, {"live": live, "root": root, "snippet": snippet_maker(live, layout)}),
+    ], loopback_only=loopback_only, podium_layout=layout,
         log_function=lambda handler: log.debug("%d %s", handler.get_status(), handler.request.uri))

@@ -4,29 +4,25 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 from typing import TYPE_CHECKING
 
 from markupsafe import Markup
+from pygments.token import STANDARD_TYPES
+
+from .hljs_styles import FALLBACK, PALETTES, REMARK_STYLES, TOKEN_CLASSES, Look, Palette
 
 if TYPE_CHECKING:
     from pygments.formatters import HtmlFormatter
     from pygments.lexer import Lexer
+    from pygments.token import _TokenType
 
 log = logging.getLogger(__name__)
 
-STYLE_ALIASES = {
-    "github": "friendly", "googlecode": "default", "idea": "default", "magula": "default",
-    "docco": "friendly", "ascetic": "bw", "far": "borland", "tomorrow": "tango",
-    "tomorrow-night": "one-dark", "atom-one-dark": "one-dark", "atom-one-light": "xcode",
-    "obsidian": "monokai", "sunburst": "monokai", "railscasts": "monokai", "dark": "native",
-    "arta": "native", "ir-black": "native", "hybrid": "native", "agate": "native",
-    "androidstudio": "native", "darcula": "dracula", "darkula": "dracula", "rainbow": "rainbow_dash",
-}
-"""highlight.js style names used in remark decks -> the closest Pygments style."""
 
 @functools.lru_cache(maxsize=1)
 def known_styles() -> frozenset[str]:
-    """Every name accepted as a highlight style: Pygments' built-in styles and the aliases above."""
+    """Every name accepted as a highlight style: highlight.js's (as remark 0.15 offers them) and Pygments'."""
     try:  # the table itself, without loading Pygments' style plugins (Pygments >= 2.16)
         from pygments.styles._mapping import STYLES as built_in
 
@@ -35,12 +31,12 @@ def known_styles() -> frozenset[str]:
         from pygments.styles import STYLE_MAP
 
         names = frozenset(STYLE_MAP)
-    return names | frozenset(STYLE_ALIASES)
+    return names | frozenset(REMARK_STYLES)
 
 
 def pygments_style(name: str) -> str:
-    """The Pygments style behind a style name (`github` -> `friendly`)."""
-    return STYLE_ALIASES.get(name, name)
+    """The Pygments style drawn for a style name without a highlight.js palette (`grayscale` -> `bw`)."""
+    return FALLBACK.get(name, name)
 
 
 @functools.lru_cache(maxsize=None)
@@ -86,11 +82,100 @@ def style_class(name: str) -> str:
     return f"hljs-{name}"
 
 
+BOX = "display: block; overflow-x: auto; padding: .5em"
+"""How remark draws a highlighted block (highlight.js's `.hljs` rule): a box with the style's colours."""
+
+
+def hljs_classes(ttype: _TokenType) -> tuple[str, ...]:
+    """The highlight.js classes a Pygments token type stands for (its nearest listed ancestor's)."""
+    while ttype not in TOKEN_CLASSES:
+        ttype = ttype.parent
+    return TOKEN_CLASSES[ttype]
+
+
+def palette_look(palette: Palette, classes: tuple[str, ...]) -> Look:
+    """How a palette draws text nested in these highlight.js classes (outermost first): each one
+    inherits the look of those around it, then its own rule, then `outer>inner` rules win."""
+    look = Look()
+    for depth, name in enumerate(classes):
+        look = look.over(palette.looks.get(name))
+        for outer in classes[:depth]:
+            look = look.over(palette.looks.get(f"{outer}>{name}"))
+    return look
+
+
+def _css_class(ttype: _TokenType) -> str:
+    """The class Pygments' HtmlFormatter gives a token type (`l-Scalar-Plain` below a standard type)."""
+    suffix = ""
+    while ttype not in STANDARD_TYPES:
+        suffix, ttype = f"-{ttype[-1]}{suffix}", ttype.parent
+    return STANDARD_TYPES[ttype] + suffix
+
+
+FONT = (("bold", "font-weight", "bold", "normal"), ("italic", "font-style", "italic", "normal"),
+        ("underline", "text-decoration", "underline", "none"))
+"""Look flag -> (CSS property, value when set, value when not)."""
+
+
+def _declarations(look: Look, under: Look, text: str) -> list[str]:
+    """CSS that turns text drawn as `under` (earlier rules on the same span) into `look`."""
+    out = []
+    if look.color != under.color:
+        out.append(f"color: {look.color or text}")
+    if look.background != under.background:
+        out.append(f"background-color: {look.background or 'transparent'}")
+    for flag, prop, on, off in FONT:
+        if bool(getattr(look, flag)) != bool(getattr(under, flag)):
+            out.append(f"{prop}: {on if getattr(look, flag) else off}")
+    return out
+
+
+def _palette_rules(scope: str, palette: Palette) -> list[str]:
+    """One rule per Pygments class the palette draws differently from the text around it.
+
+    A span of a type Pygments has no short name for also carries its ancestors' classes up to the
+    nearest standard type (`l l-Scalar l-Scalar-Plain`), so rules go shallow types first and a
+    deeper type's rule states only what differs from the nearest ancestor with a rule."""
+    types = sorted({*STANDARD_TYPES, *TOKEN_CLASSES}, key=lambda t: (len(t), _css_class(t)))
+    looks = {t: palette_look(palette, hljs_classes(t)) for t in types}
+    rules = []
+    for ttype in types:
+        if not _css_class(ttype):
+            continue
+        parent = ttype
+        while parent not in STANDARD_TYPES:
+            parent = parent.parent
+            if parent in looks:
+                break
+        under = looks[parent] if parent is not ttype else Look()
+        declarations = _declarations(looks[ttype], under, palette.text)
+        if declarations:
+            rules.append(f"{scope} .{_css_class(ttype)} {{ {'; '.join(declarations)}; }}")
+    return rules
+
+
+def _pygments_rules(scope: str, name: str) -> tuple[str, list[str]]:
+    """The box colours and token rules of a Pygments style."""
+    from pygments.formatters import HtmlFormatter
+    from pygments.styles import get_style_by_name
+    from pygments.token import Token
+
+    style = get_style_by_name(pygments_style(name))
+    text = style.style_for_token(Token.Text).get("color") or style.style_for_token(Token).get("color") or "000000"
+    rules = HtmlFormatter(style=style).get_style_defs(scope)
+    return f"background: {style.background_color}; color: #{text}", [
+        line for line in rules.splitlines() if line.startswith(scope + " .")]
+
+
 @functools.lru_cache(maxsize=None)
 def style_css(name: str) -> str:
-    """CSS for one highlight style, scoped to slides that use it."""
-    scope = f".{style_class(name)} .remark-code"
-    from pygments.formatters import HtmlFormatter
-
-    rules = HtmlFormatter(style=pygments_style(name)).get_style_defs(scope)
-    return "\n".join(line for line in rules.splitlines() if line.startswith(scope)) + "\n"
+    """CSS for one highlight style, scoped to slides that use it: the box of a highlighted block
+    (`code.hljs`) in the style's background and text colour, and its token colours."""
+    scope = "." + re.sub(r"([^\w-])", r"\\\1", style_class(name)) + " .remark-code.hljs"
+    palette = PALETTES.get(name)
+    if palette is None:
+        colours, rules = _pygments_rules(scope, name)
+    else:
+        background = f"background: {palette.background}; " if palette.background else ""
+        colours, rules = f"{background}color: {palette.text}", _palette_rules(scope, palette)
+    return "\n".join([f"{scope} {{ {BOX}; {colours}; }}", *rules]) + "\n"

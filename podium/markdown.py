@@ -18,12 +18,14 @@ from .model import Deck, Slide
 from .plugins.autolinks import autolinks_plugin
 from .plugins.code import code_plugin
 from .plugins.content_classes import content_classes_plugin
+from .plugins.definitions import definitions_plugin
 from .plugins.headings import tight_headings_plugin
+from .plugins.lines import lines_plugin
 from .plugins.links import session_links_plugin
 from .plugins.macros import MACROS, macros_plugin
 
 PLUGINS = (content_classes_plugin, macros_plugin, tight_headings_plugin, autolinks_plugin, code_plugin,
-           session_links_plugin)
+           session_links_plugin, definitions_plugin, lines_plugin)
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +36,10 @@ class MarkdownOptions:
     """Lines of code starting with `*` are highlighted (remark's highlightLines)."""
     sessions: frozenset[str] = frozenset()
     """Stems of the course's sessions, for links between them."""
+    highlight_language: str = ""
+    """Language of code blocks without a label (`auto`: inferred); empty leaves them plain, as remark."""
+    annotate: bool = False
+    """For the layout check: elements carry the source line they come from (`data-podium-line`)."""
     links_only: bool = False
     """For checking, not rendering: inline text that cannot hold a link, image, raw HTML or macro
     (no `[`, `<` or `://` in it) is left unparsed."""
@@ -136,6 +142,7 @@ def _new_state(text: str, options: MarkdownOptions) -> StateCore:
     md = markdown_parser()
     problems: list[tuple[int, int, str, str]] = []
     env: dict = {"podium_source_lines": text.split("\n"), "podium_highlight_lines": options.highlight_lines,
+                 "podium_highlight_language": options.highlight_language, "podium_annotate": options.annotate,
                  "podium_links_only": options.links_only,
                  "podium_sessions": options.sessions, "podium_problems": problems}
 
@@ -178,7 +185,7 @@ def parse_deck(deck: Deck, options: MarkdownOptions, report: Report, remember: b
                 references_of[text] = dict(fresh[text].env.get("references", {}))
             for key, value in references_of[text].items():
                 references.setdefault(key, value)
-    context = (options.highlight_lines, options.sessions, options.links_only, repr(sorted(references.items())),
+    context = (options.highlight_lines, options.highlight_language, options.annotate, options.sessions, options.links_only, repr(sorted(references.items())),
                tuple((name, id(macro)) for name, macro in MACROS.items()))
     parsed = []
     for slide in deck.slides:

@@ -1,10 +1,11 @@
 """The course as PDF: one file per session, printed by headless Chromium from a freshly built site.
 
 The deck pages carry their own print CSS (one slide per page at the deck's ratio); a handout is
-the same page opened with `?handout`, which keeps the last step of each `--` build and prints the
-notes under each slide. Chromium is driven by Playwright when it is installed, else through its
-own `--print-to-pdf` switch. Either way it never fetches anything beyond the local files: remote
-images are left out, so printing is offline and fast.
+the same page opened with `?handout&paper=a4` (or `letter`): the last step of each `--` build, a
+row per slide with its notes beside it, rows packed down A4 or US Letter pages. Chromium is driven
+by Playwright when it is installed, else through its own `--print-to-pdf` switch. Either way it
+never fetches anything beyond the local files: remote images are left out, so printing is offline
+and fast.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ CHROMIUM_FLAGS = ("--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first
 OFFLINE = "--host-resolver-rules=MAP * ~NOTFOUND"
 """No host name resolves: nothing outside the machine can be fetched."""
 PAGE_TIMEOUT_S = 60
+PAPERS = ("a4", "letter")
+"""Paper sizes of the handout (the deck page's print CSS knows them as named pages); the first is the default."""
 
 
 class PdfError(Exception):
@@ -140,14 +143,22 @@ def print_pages(chromium: str, jobs: list[tuple[str, Path]], driver: str = "auto
         _with_command(chromium, jobs)
 
 
-def make_pdfs(project: Project, out: Path, chromium: str, handout: bool = False, driver: str = "auto") -> PdfResult:
-    """Build the course into a temporary folder and print every session into `out`."""
+def page_query(handout: bool, paper: str = PAPERS[0]) -> str:
+    """What the deck page's URL gets: nothing for the slides, `?handout&paper=a4` for a handout."""
+    if paper not in PAPERS:
+        raise ValueError(f"unknown paper {paper!r}; expected one of {', '.join(PAPERS)}")
+    return f"?handout&paper={paper}" if handout else ""
+
+
+def make_pdfs(project: Project, out: Path, chromium: str, handout: bool = False, driver: str = "auto",
+              paper: str = PAPERS[0]) -> PdfResult:
+    """Build the course into a temporary folder and print every session into `out` (`paper`: the handout's)."""
     with tempfile.TemporaryDirectory(prefix="podium-pdf-") as folder:
         result = build(project.with_options(out_dir=Path(folder) / "site"))
         if not result.ok:
             return PdfResult(result, ())
         out.mkdir(parents=True, exist_ok=True)
-        query = "?handout" if handout else ""
+        query = page_query(handout, paper)
         jobs = [((Path(folder) / "site" / d.deck.stem / "index.html").resolve().as_uri() + query,
                  (out / pdf_name(d.deck.stem, handout)).resolve()) for d in result.decks]
         print_pages(chromium, jobs, driver)

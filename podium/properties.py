@@ -62,7 +62,7 @@ PROPERTIES: dict[str, Property] = {p.name: p for p in (
     Property("template", "take content and properties from the named slide", _any),
     Property("count", "false: this slide does not advance the slide number", _boolean, inherited=False),
     Property("exclude", "true: leave the slide out", _boolean),
-    Property("highlight-style", "Pygments style for code on this slide", _any),
+    Property("highlight-style", "highlight.js (or Pygments) style for code on this slide", _any),
     Property("duration", "planned length of the session (presenter pacing), e.g. 45m", _duration),
 )}
 

@@ -39,7 +39,7 @@ def _style_of(slide: Slide, settings: RenderSettings, report: Report) -> str:
     if style in styles:
         return style
     where = slide.where.get("highlight-style", slide.location)
-    report(Diagnostic(where, "warning", "highlight-style",
+    report(Diagnostic(where, "error", "highlight-style",
                       f"unknown highlight style '{style}'{did_you_mean(style, styles)}", slide.index + 1))
     return settings.highlight_style if settings.highlight_style in styles else "default"
 

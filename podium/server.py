@@ -1,8 +1,10 @@
 """`python build.py serve`: the built course on a local web server that rebuilds and reloads on save.
 
-Two threads. The main thread runs tornado's loop: the site's files, the dev script and the reload
+Three threads. The main thread runs tornado's loop: the site's files, the dev script and the reload
 websocket. One watcher thread polls the course's files, waits for a quiet moment, rebuilds what the
-change touched (`LiveBuild`) and hands the loop the pages to reload (`call_soon_threadsafe`).
+change touched (`LiveBuild`) and hands the loop the pages to reload (`call_soon_threadsafe`). A
+layout thread (`LiveLayout`) then lays the rebuilt decks out in Chromium and hands the loop what
+it found, for the pages' overlay.
 
 The web side (site files, dev script, livereload's websocket) is in `devsite`. livereload's
 `Server` is not used: its watcher polls every 0.8 s and drops reloads within 3 s of the previous
@@ -30,8 +32,9 @@ from livereload.handlers import LiveReloadHandler
 from tornado import netutil
 from tornado.httpserver import HTTPServer
 
-from .devsite import application, broadcast
-from .livebuild import LiveBuild, Outcome
+from .devsite import application, broadcast, broadcast_layout
+from .livebuild import COURSE, LiveBuild, Outcome
+from .livelayout import LiveLayout
 from .watch import Watcher, run_watch
 
 log = logging.getLogger(__name__)
@@ -55,6 +58,8 @@ class ServeOptions:
     """Seconds between two polls of the files."""
     quiet: float = 0.05
     """Seconds without a change before a rebuild (a burst of saves makes one rebuild)."""
+    layout: bool = True
+    """Lay the rebuilt decks out in Chromium (checks.layout) and show what does not fit."""
 
 
 class ServeError(Exception):
@@ -93,8 +98,21 @@ def watch_inputs(watcher: Watcher, live: LiveBuild) -> None:
     watcher.watch_files(p for p in live.inputs if not any(p.is_relative_to(f) for f in watcher.folders))
 
 
-def serve(options: ServeOptions, ready: Callable[[str, Outcome], None], rebuilt: Callable[[Outcome], None]) -> None:
-    """Build, serve and rebuild until SIGINT/SIGTERM. `ready(url, first build)`, `rebuilt(outcome)`."""
+def laid_out(live: LiveBuild, outcome: Outcome) -> list[Path]:
+    """The session files whose published pages an outcome changed (decks with errors keep their old page)."""
+    if COURSE in outcome.failed:
+        return []
+    stems = None if outcome.full else {page.strip("/") for page in outcome.pages}
+    return [path for path in live.builder.decks if path.stem not in outcome.failed
+            and (stems is None or path.stem in stems)]
+
+
+def serve(options: ServeOptions, ready: Callable[[str, Outcome], None], rebuilt: Callable[[Outcome], None],
+          layout_found: Callable[[str, tuple[str, ...]], None] = lambda stem, lines: None,
+          layout_note: Callable[[str], None] = lambda line: None) -> None:
+    """Build, serve and rebuild until SIGINT/SIGTERM. `ready(url, first build)`, `rebuilt(outcome)`;
+    the layout check's findings of a deck go to `layout_found(stem, lines)`, and why it cannot run
+    to `layout_note(line)`."""
     sockets = bind(options.host, options.port)
     work = Path(tempfile.mkdtemp(prefix="podium-serve-"))
     try:
@@ -103,7 +121,8 @@ def serve(options: ServeOptions, ready: Callable[[str, Outcome], None], rebuilt:
         first = live.build()
         watch_inputs(watcher, live)
         url = url_for(options.host, sockets[0].getsockname()[1])
-        asyncio.run(_serve(live, watcher, sockets, options, lambda: ready(url, first), rebuilt, url))
+        asyncio.run(_serve(live, watcher, sockets, options, lambda: ready(url, first), rebuilt, url,
+                           (first, layout_found, layout_note)))
     finally:
         for sock in sockets:
             sock.close()
@@ -111,9 +130,17 @@ def serve(options: ServeOptions, ready: Callable[[str, Outcome], None], rebuilt:
 
 
 async def _serve(live: LiveBuild, watcher: Watcher, sockets: list[socket.socket], options: ServeOptions,
-                 ready: Callable[[], None], rebuilt: Callable[[Outcome], None], url: str) -> None:
+                 ready: Callable[[], None], rebuilt: Callable[[Outcome], None], url: str, layout_hooks: tuple) -> None:
     loop = asyncio.get_running_loop()
-    server = HTTPServer(application(live, loopback_only=not exposed(options.host)))
+    first, layout_found, layout_note = layout_hooks
+
+    def layout_changed(stem: str, lines: tuple[str, ...]) -> None:
+        loop.call_soon_threadsafe(broadcast_layout, stem, lines)
+        layout_found(stem, lines)
+
+    layout = LiveLayout(layout_changed, layout_note, enabled=options.layout)
+    layout.request(live.project, laid_out(live, first))
+    server = HTTPServer(application(live, loopback_only=not exposed(options.host), layout=layout.lines))
     server.add_sockets(sockets)
     stopping = asyncio.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -127,6 +154,7 @@ async def _serve(live: LiveBuild, watcher: Watcher, sockets: list[socket.socket]
         if outcome.pages:
             loop.call_soon_threadsafe(broadcast, outcome.pages)
         rebuilt(outcome)
+        layout.request(live.project, laid_out(live, outcome))
 
     thread = threading.Thread(target=run_watch, args=(watcher.poll, handle, done, options.interval, options.quiet),
                               name="podium-watch", daemon=True)
@@ -144,3 +172,4 @@ async def _serve(live: LiveBuild, watcher: Watcher, sockets: list[socket.socket]
         with contextlib.suppress(asyncio.TimeoutError):
             await asyncio.wait_for(server.close_all_connections(), 1)
         await loop.run_in_executor(None, thread.join, 5)
+        await loop.run_in_executor(None, layout.stop)

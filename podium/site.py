@@ -41,6 +41,7 @@ class DeckContext(TypedDict):
     stylesheets: list[str]
     runtime_css: Markup
     ratio: str
+    total: int
     slides: list[SlideContext]
     config: dict
 
@@ -85,7 +86,7 @@ def deck_config(project: Project, rendered: RenderedDeck) -> dict:
     planned = (deck.slides[0].properties.get("duration") if deck.slides else None) or options.duration
     return {"ratio": options.ratio, "slideNumberFormat": options.slide_number_format,
             "navigation": options.navigation, "duration": parse_duration(planned) or 0 if planned else 0,
-            "title": rendered.title, "deck": deck.stem, "names": dict(deck.names)}
+            "title": rendered.title, "deck": deck.stem, "names": dict(deck.names), "total": deck.total}
 
 
 def deck_context(project: Project, rendered: RenderedDeck) -> DeckContext:
@@ -99,12 +100,14 @@ def deck_context(project: Project, rendered: RenderedDeck) -> DeckContext:
     return {"lang": project.options.lang, "course_title": project.title, "title": rendered.title,
             "static": "../static/", "stylesheets": stylesheets(project, "../static/"),
             "runtime_css": runtime_css(project, rendered.styles),
-            "ratio": project.options.ratio, "slides": slides,
+            "ratio": project.options.ratio, "total": total, "slides": slides,
             "config": deck_config(project, rendered)}
 
 
-RUNTIME_CSS = "podium.css"
-"""The runtime's style sheet in the static folder; deck pages carry it inline."""
+RUNTIME_CSS = ("podium.css", "print.css")
+"""The runtime's style sheets in the static folder (screen, then print); deck pages carry them inline."""
+THEMES = "themes"
+"""The folder of the themes in the static folder: `NAME.css`, carried inline after the runtime's."""
 
 
 @functools.lru_cache(maxsize=4)
@@ -113,10 +116,12 @@ def _read_css(path: Path, changed: int) -> str:
 
 
 def runtime_css(project: Project, styles: Iterable[str]) -> Markup:
-    """The runtime's CSS and that of the highlight styles a deck uses, for the deck's page."""
-    path = project.static_dir / RUNTIME_CSS
-    css = _read_css(path, path.stat().st_mtime_ns)
-    return Markup(css + "".join(style_css(style) for style in sorted(styles)))
+    """The runtime's CSS, the theme's and that of the highlight styles a deck uses, for the deck's page."""
+    parts = []
+    for path in (*(project.static_dir / name for name in RUNTIME_CSS),
+                 project.static_dir / THEMES / f"{project.options.theme}.css"):
+        parts.append(_read_css(path, path.stat().st_mtime_ns))
+    return Markup("".join(parts) + "".join(style_css(style) for style in sorted(styles)))
 
 
 def stylesheets(project: Project, static: str) -> list[str]:
@@ -132,7 +137,7 @@ def session_number(stem: str, position: int) -> int:
 
 def index_context(project: Project, decks: list[RenderedDeck]) -> IndexContext:
     sessions: list[SessionContext] = [{
-        "number": session_number(r.deck.stem, i + 1), "title": r.title, "count": len(r.slides),
+        "number": session_number(r.deck.stem, i + 1), "title": r.title, "count": r.deck.total,
         "href": f"{r.deck.stem}/",
     } for i, r in enumerate(decks)]
     return {"lang": project.options.lang, "course_title": project.title, "static": "static/",
@@ -172,6 +177,9 @@ def write_static(project: Project, out: Path) -> None:
     for source in sorted(project.static_dir.iterdir()):
         if source.is_file():
             shutil.copyfile(source, target / source.name)
+    themes = project.static_dir / THEMES
+    if themes.is_dir():
+        shutil.copytree(themes, target / THEMES, dirs_exist_ok=True)
     if project.stylesheet_files:
         (target / "course").mkdir(exist_ok=True)
     for path in project.stylesheet_files:

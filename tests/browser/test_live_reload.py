@@ -147,3 +147,28 @@ def test_without_the_runtime_the_hash_keeps_the_place(page, served: DevServer) -
     page.wait_for_function("!window.__old && document.readyState === 'complete'", timeout=15000)
     assert page.evaluate("location.hash") == "#7"
     assert page.locator("#slide-container-7 h2").inner_text() == "Slide 5"
+
+
+# ---- the layout check while writing --------------------------------------------------------------
+
+def test_what_does_not_fit_shows_in_the_overlay_and_goes_when_fixed(page, course: Path) -> None:
+    items = "\n".join(f"- item {n}" for n in range(1, 25))
+    write(course, "01-first.md", f"# Fits\n\n---\n\n# Too long\n\n{items}\n")
+    running = DevServer(course)
+    try:
+        open_deck(page, running, "#2")
+        panel = page.locator("#podium-dev-layout")
+        panel.wait_for(timeout=20000)
+        assert "Layout: 1 problem on the slides" in panel.inner_text()
+        assert ('slides/01-first.md:30:1: warning: the slide\'s content is 12 px taller than the slide; '
+                'the list item "item 24" is the first that does not fit [overflow] (slide 2)') in panel.inner_text()
+        assert page.locator("#podium-dev-overlay").count() == 0          # not a build error
+        running.wait_for(r"layout of 01-first: 1 problem\(s\) on its slides")
+        mark_loaded(page)
+        write(course, "01-first.md", f"# Fits\n\n---\n\n# Short enough\n\n{items.rsplit(chr(10), 2)[0]}\n")
+        wait_reloaded(page)
+        page.wait_for_function("!document.getElementById('podium-dev-layout')", timeout=20000)
+        assert page.locator(".remark-slides-area > .remark-visible h1").inner_text() == "Short enough"
+        running.wait_for(r"layout of 01-first: no problem\(s\) on its slides")
+    finally:
+        running.stop()
