@@ -124,7 +124,7 @@ def main() -> int:
         return 1
     from playwright.sync_api import sync_playwright
 
-    runtime = sorted(p for p in (ROOT / "static").iterdir() if p.is_file())
+    runtime = sorted(p for p in (ROOT / "podium" / "static").iterdir() if p.is_file())
     runtime_bytes = sum(p.stat().st_size for p in runtime)
     with tempfile.TemporaryDirectory(prefix="podium-bench-") as folder:
         make_course(Path(folder), args.slides)

@@ -40,7 +40,7 @@ def _style(v: Any) -> str | None:
     return None if v in styles else f"unknown highlight style '{v}'{did_you_mean(v, styles)}"
 
 
-THEMES_DIR = Path(__file__).resolve().parent.parent / "static" / "themes"
+THEMES_DIR = Path(__file__).resolve().parent / "static" / "themes"
 """The themes Podium ships: one stylesheet each, `NAME.css`."""
 
 
@@ -66,6 +66,19 @@ def _language(v: Any) -> str | None:
     return None if canonical_language(v) else f"unknown language '{v}'{did_you_mean(v, BY_ALIAS)}"
 
 
+RATIO = re.compile(r"([1-9][0-9]{0,3}):([1-9][0-9]{0,3})")
+
+
+def _ratio(v: Any) -> str | None:
+    return None if isinstance(v, str) and RATIO.fullmatch(v) else "expected a ratio such as '4:3', '16:9' or '16:10'"
+
+
+def _folder_name(v: Any) -> str | None:
+    if isinstance(v, str) and v and "/" not in v and "\\" not in v and v not in (".", ".."):
+        return None
+    return "expected a folder name such as 'sessions'"
+
+
 def _duration(v: Any) -> str | None:
     return None if isinstance(v, str) and parse_duration(v) is not None else "expected a duration like '45m'"
 
@@ -80,11 +93,12 @@ def _severities(v: Any) -> str | None:
 SCHEMA: dict[str, Any] = {
     "title": _type(str, "a string"),
     "lang": _type(str, "a language tag such as 'en'"),
-    "ratio": _choice("4:3", "16:9"),
+    "ratio": _ratio,
     "theme": _theme,
     "highlight_style": _style,
     "highlight_language": _language,
     "highlight_lines": _type(bool, "true or false"),
+    "highlight_spans": _type(bool, "true or false"),
     "slide_number_format": _type(str, "a string such as '%current% / %total%'"),
     "count_incremental_slides": _type(bool, "true or false"),
     "exclude_classes": _strings,
@@ -93,6 +107,8 @@ SCHEMA: dict[str, Any] = {
     else "expected a positive number",
     "duration": _duration,
     "stylesheets": _strings,
+    "sessions": _strings,
+    "index": _folder_name,
     "navigation": {"scroll": _type(bool, "true or false"), "touch": _type(bool, "true or false"),
                    "click": _type(bool, "true or false")},
     "check": {"severity": _severities},
@@ -109,7 +125,7 @@ class CourseOptions:
     lang: str = "en"
     """Language of the pages."""
     ratio: str = "4:3"
-    """Slide ratio, 4:3 or 16:9."""
+    """Slide ratio `W:H` (4:3, 16:9, 16:10, ...): the slide is 681 px high and 681 * W / H wide."""
     theme: str = "remark"
     """The look of the slides: a stylesheet under static/themes/ (`remark`: remark.js 0.15's own)."""
     highlight_style: str = "default"
@@ -118,6 +134,8 @@ class CourseOptions:
     """Language of code blocks without one (remark's highlightLanguage); `auto` infers it."""
     highlight_lines: bool = False
     """Highlight code lines that start with `*`."""
+    highlight_spans: bool = False
+    """Highlight text between backticks inside code, backticks removed (remark's highlightSpans)."""
     slide_number_format: str = "%current% / %total%"
     """Text of the slide number."""
     count_incremental_slides: bool = True
@@ -136,6 +154,12 @@ class CourseOptions:
     """Which inputs navigate: mouse wheel, touch, click."""
     severity: dict = field(default_factory=dict)
     """Check rule id -> error, warning, info or off."""
+    sessions: tuple[str, ...] = ()
+    """The sessions to publish, in this order (file stems or folder names); empty: all, in natural order."""
+    index: str = "sessions"
+    """Where the course page goes when a session is published at the site's root (its remark page)."""
+    given: frozenset[str] = frozenset()
+    """The settings course.toml sets: they win over what a session's remark page says."""
 
 
 def key_line(text: str, table: str, key: str) -> int:
@@ -191,14 +215,14 @@ def load_options(path: Path | None, shown: str) -> tuple[CourseOptions, list[Dia
     if problems:
         return CourseOptions(), problems
     flat = {k: v for k, v in data.items() if not isinstance(SCHEMA[k], dict)}
-    for key in ("exclude_classes", "stylesheets"):
+    for key in ("exclude_classes", "stylesheets", "sessions"):
         if key in flat:
             flat[key] = tuple(flat[key])
     missing = [name for name in flat.get("stylesheets", ()) if not (path.parent / name).is_file()]
     if missing:
         where = SourceLocation(shown, key_line(text, "", "stylesheets"), 1)
         return CourseOptions(), [Diagnostic(where, "error", "config-value", f"stylesheet '{missing[0]}' does not exist")]
-    options = CourseOptions(**flat)
+    options = CourseOptions(**flat, given=frozenset(data))
     if "navigation" in data:
         options = replace(options, navigation={**options.navigation, **data["navigation"]})
     if "check" in data and "severity" in data["check"]:

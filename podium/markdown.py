@@ -38,6 +38,8 @@ class MarkdownOptions:
     """Stems of the course's sessions, for links between them."""
     highlight_language: str = ""
     """Language of code blocks without a label (`auto`: inferred); empty leaves them plain, as remark."""
+    highlight_spans: bool = False
+    """Text between backticks inside code is highlighted, the backticks removed (remark's highlightSpans)."""
     annotate: bool = False
     """For the layout check: elements carry the source line they come from (`data-podium-line`)."""
     links_only: bool = False
@@ -143,6 +145,7 @@ def _new_state(text: str, options: MarkdownOptions) -> StateCore:
     problems: list[tuple[int, int, str, str]] = []
     env: dict = {"podium_source_lines": text.split("\n"), "podium_highlight_lines": options.highlight_lines,
                  "podium_highlight_language": options.highlight_language, "podium_annotate": options.annotate,
+                 "podium_highlight_spans": options.highlight_spans,
                  "podium_links_only": options.links_only,
                  "podium_sessions": options.sessions, "podium_problems": problems}
 
@@ -185,7 +188,8 @@ def parse_deck(deck: Deck, options: MarkdownOptions, report: Report, remember: b
                 references_of[text] = dict(fresh[text].env.get("references", {}))
             for key, value in references_of[text].items():
                 references.setdefault(key, value)
-    context = (options.highlight_lines, options.highlight_language, options.annotate, options.sessions, options.links_only, repr(sorted(references.items())),
+    context = (options.highlight_lines, options.highlight_language, options.highlight_spans, options.annotate,
+               options.sessions, options.links_only, repr(sorted(references.items())),
                tuple((name, id(macro)) for name, macro in MACROS.items()))
     parsed = []
     for slide in deck.slides:

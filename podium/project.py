@@ -9,8 +9,8 @@ from pathlib import Path
 from .config import CourseOptions, load_options
 from .diagnostics import Diagnostic
 
-PACKAGE_ROOT = Path(__file__).resolve().parent.parent
-"""The folder holding podium/, templates/ and static/."""
+PACKAGE_ROOT = Path(__file__).resolve().parent
+"""The package folder: it holds templates/ and static/, so an installed Podium has them too."""
 
 
 def shown(path: Path) -> str:

@@ -203,7 +203,9 @@ def test_local_files_are_copied_and_missing_ones_warned(course: Path) -> None:
 
 CONFIGS = [
     ('title = "T"\nratoi = "16:9"\n', "course.toml:2:1: error: unknown setting 'ratoi'; did you mean 'ratio'? [config-key]"),
-    ('ratio = "5:4"\n', "course.toml:1:1: error: ratio: expected one of '4:3', '16:9' [config-value]"),
+    ('ratio = "wide"\n', "course.toml:1:1: error: ratio: expected a ratio such as '4:3', '16:9' or '16:10' "
+                         "[config-value]"),
+    ('sessions = ["1", 2]\n', "course.toml:1:1: error: sessions: expected a list of strings [config-value]"),
     ('[navigation]\nscrol = false\n', "course.toml:2:1: error: unknown setting 'navigation.scrol'; did you mean "
                                       "'scroll'? [config-key]"),
     ('highlight_style = "monokaj"\n', "course.toml:1:1: error: highlight_style: unknown highlight style 'monokaj'; "
@@ -231,8 +233,8 @@ def test_course_toml_is_validated_with_lines(course: Path, text: str, message: s
 def test_the_theme_is_the_look_of_the_slides(course: Path) -> None:
     write(course, "01-a.md", "# A")
     assert build(course).returncode == 0
-    remark = (ROOT / "static" / "themes" / "remark.css").read_text(encoding="utf-8")
-    podium = (ROOT / "static" / "themes" / "podium.css").read_text(encoding="utf-8")
+    remark = (ROOT / "podium" / "static" / "themes" / "remark.css").read_text(encoding="utf-8")
+    podium = (ROOT / "podium" / "static" / "themes" / "podium.css").read_text(encoding="utf-8")
     page = (course / "site" / "01-a" / "index.html").read_text(encoding="utf-8")
     assert remark in page and podium not in page
     (course / "course.toml").write_text('theme = "podium"\n', encoding="utf-8")
@@ -277,8 +279,8 @@ def test_slide_properties_reach_the_markup(course: Path) -> None:
     assert '<div class="remark-slide-content hljs-default">' in html
     css = html[html.index("<style>"):html.index("</style>")]
     assert ".hljs-monokai .remark-code" in css and ".hljs-default .remark-code" in css
-    assert (ROOT / "static" / "podium.css").read_text(encoding="utf-8") in css
-    assert (ROOT / "static" / "themes" / "remark.css").read_text(encoding="utf-8") in css
+    assert (ROOT / "podium" / "static" / "podium.css").read_text(encoding="utf-8") in css
+    assert (ROOT / "podium" / "static" / "themes" / "remark.css").read_text(encoding="utf-8") in css
 
 
 def test_an_unknown_highlight_style_is_a_located_error(course: Path) -> None:
