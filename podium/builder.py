@@ -10,17 +10,19 @@ page stays published and the errors are reported in the result.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterable
 
+from .config import CourseOptions
 from .diagnostics import Diagnostic, has_errors, sort_diagnostics
-from .loader import load_deck, session_files
+from .loader import load_deck
 from .markdown import MarkdownOptions
 from .model import RenderedDeck
 from .parallel import file_size, parallel_map
 from .project import Project
 from .render import RenderSettings, render_deck
+from .sessions import Session, find_sessions
 from .site import IndexContext, index_context, publish, write_deck, write_index, write_site
 
 log = logging.getLogger(__name__)
@@ -52,27 +54,40 @@ class BuildResult:
         return not has_errors(self.diagnostics)
 
 
-def render_settings(project: Project, sessions: frozenset[str]) -> RenderSettings:
-    """Rendering settings from the course options."""
-    options = project.options
-    markdown = MarkdownOptions(options.highlight_lines, sessions, options.highlight_language)
-    return RenderSettings(markdown, options.highlight_style, project.notes)
+def render_settings(project: Project, sessions: frozenset[str], options: CourseOptions | None = None) -> RenderSettings:
+    """Rendering settings from the course options (or a session's own, `options`)."""
+    options = options or project.options
+    markdown = MarkdownOptions(options.highlight_lines, sessions, options.highlight_language, options.highlight_spans)
+    return RenderSettings(markdown, options.highlight_style, project.notes and options.include_presenter_notes)
 
 
-def render_session(project: Project, path: Path, sessions: frozenset[str]) -> tuple[RenderedDeck | None, list[Diagnostic]]:
-    """Read, parse and render one session file."""
-    deck, problems = load_deck(path, project)
+def render_session(project: Project, session: Session, sessions: frozenset[str]) -> tuple[RenderedDeck | None, list[Diagnostic]]:
+    """Read, parse and render one session."""
+    deck, problems = load_deck(session, project)
     if deck is None:
         return None, problems
-    return render_deck(deck, render_settings(project, sessions), problems.append), problems
+    return render_deck(deck, session_settings(project, session, sessions), problems.append), problems
 
 
-def _render_path(path: Path, project: Project, sessions: frozenset[str]) -> tuple[RenderedDeck | None, list[Diagnostic]]:
-    return render_session(project, path, sessions)
+def session_settings(project: Project, session: Session, sessions: frozenset[str]) -> RenderSettings:
+    """How one session renders: its settings, and where its page is in the site."""
+    settings = render_settings(project, sessions, session.options)
+    root = "../" * session.site_folder.count("/")
+    return replace(settings, markdown=replace(settings.markdown, site_root=root))
+
+
+def _render_one(session: Session, project: Project, sessions: frozenset[str]) -> tuple[RenderedDeck | None, list[Diagnostic]]:
+    return render_session(project, session, sessions)
+
+
+def session_size(session: Session) -> float:
+    """The weight of the work on a session: the size of its file."""
+    return file_size(session.source)
 
 
 def fixed_inputs(project: Project) -> set[Path]:
-    """Files every deck depends on: course.toml, templates, static files, the course's stylesheets."""
+    """Files every deck depends on: course.toml, templates, static files, the course's stylesheets.
+    (A session's remark page is one of the course's fixed inputs too: see `Builder.sessions`.)"""
     found = {p.resolve() for folder in (project.templates_dir, project.static_dir, project.static_dir / "themes")
              for p in folder.glob("*") if p.is_file()}
     found |= {p.resolve() for p in project.stylesheet_files}
@@ -89,25 +104,40 @@ class Builder:
         self.decks: dict[Path, RenderedDeck] = {}
         self.problems: dict[Path, list[Diagnostic]] = {}
         self._files: list[Path] | None = None
+        self._sessions: dict[Path, Session] = {}
+        self._finding: list[Diagnostic] = []
         self._fixed: frozenset[Path] = frozenset()
         self._fixed_folders = frozenset(p.resolve() for p in (project.templates_dir, project.static_dir))
         self._published = False
         self._index: IndexContext | None = None
 
     def sessions(self) -> list[Path]:
-        """The session files, listed once per full build."""
+        """The sessions' files, found once per full build."""
         if self._files is None:
-            self._files = session_files(self.project)
+            found, self._finding = find_sessions(self.project)
+            self._sessions = {session.source: session for session in found}
+            self._files = list(self._sessions)
         return self._files
 
+    def session(self, path: Path) -> Session:
+        """The session read from one of `sessions()`."""
+        return self._sessions[path]
+
+    def keys(self) -> frozenset[str]:
+        """The sessions' keys (what links between sessions name)."""
+        self.sessions()
+        return frozenset(session.key for session in self._sessions.values())
+
     def ordered(self) -> list[RenderedDeck]:
-        """The decks in file-name order."""
-        return [self.decks[p] for p in sorted(self.decks, key=lambda p: p.name)]
+        """The decks in session order."""
+        order = {path: number for number, path in enumerate(self.sessions())}
+        return [self.decks[p] for p in sorted(self.decks, key=lambda p: order.get(p, len(order)))]
 
     def _render(self, paths: Iterable[Path]) -> None:
-        stems = frozenset(p.stem for p in self.sessions())
+        stems = self.keys()
         paths = list(paths)
-        results = parallel_map(_render_path, paths, self.project, stems, weight=file_size)
+        items = [self._sessions[path] for path in paths]
+        results = parallel_map(_render_one, items, self.project, stems, weight=session_size)
         for path, (rendered, problems) in zip(paths, results):
             self.problems[path] = problems
             if self.keep_going and has_errors(problems):
@@ -118,10 +148,12 @@ class Builder:
                 self.decks[path] = rendered
 
     def _may_publish(self) -> bool:
+        if has_errors(self._finding) and not self.keep_going:
+            return False
         return self.keep_going or not any(has_errors(items) for items in self.problems.values())
 
     def _result(self, written: bool, rebuilt: frozenset[Path] | None) -> BuildResult:
-        problems = [d for items in self.problems.values() for d in items]
+        problems = [d for items in self.problems.values() for d in items] + self._finding
         inputs = set(self.decks) | set(self.problems) | self._fixed
         for rendered in self.decks.values():
             inputs.update(rendered.assets.values())
@@ -146,7 +178,8 @@ class Builder:
         for gone in set(self.decks) - set(files):
             del self.decks[gone]
         self.problems.clear()
-        self._fixed = frozenset(fixed_inputs(self.project))
+        pages = {s.page.resolve() for s in self._sessions.values() if s.page is not None}
+        self._fixed = frozenset(fixed_inputs(self.project) | pages)
         self._render(files)
         if not self._may_publish():
             return self._result(False, None)
@@ -164,6 +197,9 @@ class Builder:
                 continue
             if path.suffix == ".md" and path.parent == slides and (path in files) != path.is_file():
                 return True
+            if path.name == "index.html" and path.parent == slides or \
+                    path.name in ("index.html", "slides.md") and path.parent.parent == slides and path not in files:
+                return True  # a session folder (or the root page) may have come or gone
             if not path.is_relative_to(slides):
                 return True
         return False

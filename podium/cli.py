@@ -1,4 +1,7 @@
-"""Command line: `python build.py build|serve|check|pdf`. The only module that prints or exits."""
+"""Command line: `podium build|serve|check|pdf|new` (`python build.py ...` in Podium's repository).
+
+The only module that prints or exits.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +9,14 @@ import argparse
 import gc
 import logging
 import sys
+from pathlib import Path
 from typing import Callable, Sequence
 
-from .diagnostics import Diagnostic, sort_diagnostics
+from .diagnostics import Diagnostic, did_you_mean, sort_diagnostics
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
+SESSIONS_ARE = "a session is a *.md file, or a folder with a slides.md or a remark index.html"
+"""What the error about a slides folder without sessions says a session is."""
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -25,8 +31,10 @@ def _port(text: str) -> int:
     return int(text)
 
 
-def make_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="build.py", description="Build, serve and check a course of remark.js slides.")
+def make_parser(prog: str = "podium") -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=prog, description="Build, serve and check a course of remark.js slides.",
+                                     epilog="Run it in a course folder: slides/ (the sessions) and an optional "
+                                     "course.toml. 'podium new DIR' starts a course.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     build = commands.add_parser("build", help="build the course into a static site")
     _common(build)
@@ -54,7 +62,14 @@ def make_parser() -> argparse.ArgumentParser:
                      help="a handout: the last step of each -- build, its notes beside each slide, rows packed "
                      "on paper")
     pdf.add_argument("--paper", choices=("a4", "letter"), help="the handout's paper (default: a4)")
+    new = commands.add_parser("new", help="write a starter course into a new folder")
+    new.add_argument("folder", metavar="DIR", help="the course's folder (made if missing; it must be empty)")
     return parser
+
+
+def say(args: argparse.Namespace, message: str, severity: str = "error") -> None:
+    """One line on stderr: `PROG: SEVERITY: message`."""
+    print(f"{args.prog}: {severity}: {message}", file=sys.stderr)
 
 
 def print_diagnostics(items: Sequence[Diagnostic], quiet: bool = False) -> None:
@@ -66,11 +81,15 @@ def print_diagnostics(items: Sequence[Diagnostic], quiet: bool = False) -> None:
 
 
 def _load(args: argparse.Namespace, **extra: object):
+    from .loader import session_files
     from .project import load_project
 
     project, problems = load_project(args.slides, getattr(args, "out", "site"), args.config, **extra)
     if not project.slides_dir.is_dir():
-        print(f"build.py: error: slides folder '{args.slides}' does not exist", file=sys.stderr)
+        say(args, f"slides folder '{args.slides}' does not exist")
+        return None, problems
+    if not session_files(project):  # the folder names no course: the command is wrong, not a session
+        say(args, f"no sessions in the slides folder '{args.slides}': {SESSIONS_ARE}")
         return None, problems
     return project, problems
 
@@ -87,7 +106,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         return EXIT_ERRORS
     unsafe = unsafe_output(project)
     if unsafe:
-        print(f"build.py: error: {unsafe}", file=sys.stderr)
+        say(args, unsafe)
         return EXIT_USAGE
     result = build(project)
     print_diagnostics(result.diagnostics, args.quiet)
@@ -138,23 +157,22 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
+    from .project import shown
     from .server import ServeError, ServeOptions, exposed, serve
 
     project, _ = _load(args)
     if project is None:
         return EXIT_USAGE
     if exposed(args.host):
-        print(f"build.py: warning: listening on {args.host}: the course is visible to the network", file=sys.stderr)
-    options = ServeOptions(Path(args.slides), Path(args.config) if args.config else None, args.host, args.port, args.open,
-                           layout=not args.no_layout)
+        say(args, f"listening on {args.host}: the course is visible to the network", "warning")
+    options = ServeOptions(project.slides_dir, Path(args.config) if args.config else project.config_path, args.host,
+                           args.port, args.open, layout=not args.no_layout)
 
     def rebuilt(outcome) -> None:
         print_diagnostics(outcome.diagnostics, args.quiet)
         if not outcome.pages or args.quiet:
             return
-        what = "the course" if outcome.full else ", ".join(sorted({p.name for p in outcome.changed})) or "the course"
+        what = "the course" if outcome.full else ", ".join(sorted({shown(p) for p in outcome.changed})) or "the course"
         failing = f"; failing: {', '.join(s or 'the course' for s in outcome.failed)}" if outcome.failed else ""
         print(f"rebuilt {what} in {outcome.seconds * 1000:.0f} ms{failing}", flush=True)
 
@@ -178,8 +196,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     try:
         serve(options, ready, rebuilt, layout_found, layout_note)
-    except ServeError as error:
-        print(f"build.py: error: {error}", file=sys.stderr)
+    except ServeError as failed:
+        say(args, str(failed))
         return EXIT_USAGE
     if not args.quiet:
         print("stopped")
@@ -187,13 +205,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_pdf(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
     from .pdf import PdfError, find_chromium, make_pdfs, no_browser_reason
 
     if args.paper and not args.handout:
-        print("build.py: error: --paper is the handout's paper: use it with --handout "
-              "(the slides print one a page at the deck's ratio)", file=sys.stderr)
+        say(args, "--paper is the handout's paper: use it with --handout "
+            "(the slides print one a page at the deck's ratio)")
         return EXIT_USAGE
 
     project, problems = _load(args)
@@ -201,15 +217,15 @@ def cmd_pdf(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     chromium = find_chromium()
     if chromium is None:
-        print(f"build.py: error: {no_browser_reason()}", file=sys.stderr)
+        say(args, no_browser_reason())
         return EXIT_ERRORS
     if problems:
         print_diagnostics(problems, args.quiet)
         return EXIT_ERRORS
     try:
         result = make_pdfs(project, Path(args.out), chromium, handout=args.handout, paper=args.paper or "a4")
-    except PdfError as error:
-        print(f"build.py: error: {error}", file=sys.stderr)
+    except PdfError as failed:
+        say(args, str(failed))
         return EXIT_ERRORS
     print_diagnostics(result.build.diagnostics, args.quiet)
     if not result.build.ok:
@@ -221,17 +237,47 @@ def cmd_pdf(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {"check": cmd_check, "build": cmd_build, "serve": cmd_serve,
-                                                            "pdf": cmd_pdf}
+def cmd_new(args: argparse.Namespace) -> int:
+    import os
+    import shlex
+
+    from .new import StarterError, write_starter
+
+    folder = Path(args.folder)
+    try:
+        written = write_starter(folder)
+    except StarterError as refused:
+        say(args, str(refused))
+        return EXIT_USAGE
+    except OSError as failed:
+        say(args, f"cannot write the course into '{folder}': {failed.strerror or failed}")
+        return EXIT_ERRORS
+    print(f"wrote a starter course into {folder}/: {', '.join(p.as_posix() for p in written)}")
+    here = folder.resolve() == Path(os.getcwd()).resolve()
+    print("next: " + ("" if here else f"cd {shlex.quote(str(folder))} && ") + "podium serve")
+    return EXIT_OK
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run one command; returns the exit status."""
-    parser = make_parser()
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {"build": cmd_build, "serve": cmd_serve, "check": cmd_check,
+                                                            "pdf": cmd_pdf, "new": cmd_new}
+
+
+def main(argv: Sequence[str] | None = None, prog: str = "podium") -> int:
+    """Run one command; returns the exit status. `prog` names the program in help and messages."""
+    parser = make_parser(prog)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv:
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    if not argv[0].startswith("-") and argv[0] not in COMMANDS:
+        hint = did_you_mean(argv[0], COMMANDS) or f" (commands: {', '.join(COMMANDS)})"
+        print(f"{prog}: error: unknown command '{argv[0]}'{hint}", file=sys.stderr)
+        return EXIT_USAGE
     try:
         args = parser.parse_args(argv)
     except SystemExit as stop:
         return int(stop.code or 0)
+    args.prog = prog
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
     try:
         return COMMANDS[args.command](args)
@@ -239,8 +285,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
 
 
+def program_name(argv0: str) -> str:
+    """`build.py` when run as `python build.py`, else `podium` (the console script)."""
+    return "build.py" if Path(argv0).name == "build.py" else "podium"
+
+
 def run(argv: Sequence[str] | None = None) -> None:
     """Process entry (`python build.py`, the `podium` script): run one command and exit with its status."""
-    status = main(argv)
+    status = main(argv, program_name(sys.argv[0] if sys.argv else ""))
     gc.freeze()  # the process ends here: the collector need not walk every live object once more
     sys.exit(status)

@@ -103,6 +103,7 @@ SCHEMA: dict[str, Any] = {
     "count_incremental_slides": _type(bool, "true or false"),
     "exclude_classes": _strings,
     "inherit_presenter_notes": _type(bool, "true or false"),
+    "include_presenter_notes": _type(bool, "true or false"),
     "max_session_mb": lambda v: None if isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0
     else "expected a positive number",
     "duration": _duration,
@@ -144,6 +145,8 @@ class CourseOptions:
     """Slides with one of these classes are left out."""
     inherit_presenter_notes: bool = True
     """Notes accumulate down a `--` build and from layouts (remark 0.15)."""
+    include_presenter_notes: bool = True
+    """False leaves the presenter notes out of the pages (remark's includePresenterNotes)."""
     max_session_mb: float = 2.0
     """A session file larger than this is refused."""
     duration: str = ""

@@ -26,6 +26,7 @@ from tornado import web
 from tornado.websocket import WebSocketClosedError, WebSocketHandler
 
 from .livebuild import COURSE, LiveBuild
+from .sessions import ROOT
 
 log = logging.getLogger(__name__)
 
@@ -65,12 +66,15 @@ def locate(root: Path, url_path: str) -> Path | str | None:
     return target if target.is_file() else None
 
 
-def page_of(url_path: str) -> str | None:
-    """The deck stem of a page's URL path (`02-intro/`), COURSE for the index, None for other files."""
+def page_of(url_path: str, index: str = "", root: bool = False) -> str | None:
+    """The deck key of a page's URL path (`02-intro/`; ROOT for the site's root when a session is
+    there), COURSE for the course page (at `index`), None for other files."""
     if url_path == "index.html" or url_path.endswith("/index.html"):
         url_path = url_path[: -len("index.html")]
-    if url_path == "":
+    if url_path == index:
         return COURSE
+    if url_path == "":
+        return ROOT if root else None
     stem = url_path[:-1]
     return stem if url_path.endswith("/") and stem and "/" not in stem else None
 
@@ -117,7 +121,7 @@ class SiteHandler(_HostChecked):
         if self.live.published and not self.root.is_dir():
             raise FileNotFoundError(self.root)
         found = locate(self.root, path)
-        page = page_of(path)
+        page = page_of(path, self.live.index, ROOT in self.live.stems)
         if found == "redirect":
             return self.redirect("/" + quote(path) + "/")
         errors = self.live.errors
@@ -167,14 +171,15 @@ class ReloadSocket(LiveReloadHandler):
         if not isinstance(data, dict) or data.get("command") != "info" or layout is None:
             return
         path = urlsplit(str(data.get("url", ""))).path
-        stem = page_of(unquote(path.lstrip("/")))
+        live = self.settings.get("podium_live")
+        stem = page_of(unquote(path.lstrip("/")), live.index, ROOT in live.stems) if live else None
         if stem:
             self.write_message(layout_message(stem, layout(stem)))
 
 
 def layout_message(stem: str, lines: tuple[str, ...]) -> dict:
     """What a deck's pages are told about its layout findings."""
-    return {"command": "podium-layout", "path": f"/{stem}/", "lines": list(lines)}
+    return {"command": "podium-layout", "path": "/" if stem == ROOT else f"/{stem}/", "lines": list(lines)}
 
 
 def broadcast_layout(stem: str, lines: tuple[str, ...]) -> None:
@@ -220,5 +225,5 @@ def application(live: LiveBuild, loopback_only: bool = True,
         (SOCKET_PATH, ReloadSocket),
         (DEV_PREFIX + r"([a-z]+\.js)", DevScriptHandler),
         (r"/(.*)", SiteHandler, {"live": live, "root": root, "snippet": snippet_maker(live, layout)}),
-    ], loopback_only=loopback_only, podium_layout=layout,
+    ], loopback_only=loopback_only, podium_layout=layout, podium_live=live,
         log_function=lambda handler: log.debug("%d %s", handler.get_status(), handler.request.uri))

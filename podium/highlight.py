@@ -77,6 +77,23 @@ def highlight_lines(code: str, lexer_alias: str | None) -> list[Markup]:
     return lines
 
 
+def line_tokens(code: str, lexer_alias: str | None) -> list[list[tuple[str, str]]]:
+    """Each line of `code` as the (CSS classes, text) pieces `highlight_lines` draws it from:
+    the classes HtmlFormatter gives each token type (empty: no span); one unclassed piece per
+    line without a lexer."""
+    lexer = _lexer(lexer_alias) if lexer_alias else None
+    if lexer is None:
+        return [[("", line)] for line in code.split("\n")]
+    formatter = _formatter()
+    lines: list[list[tuple[str, str]]] = [[]]
+    for ttype, value in lexer.get_tokens(code):
+        classes = formatter._get_css_classes(ttype)  # what HtmlFormatter itself writes
+        first, *rest = value.split("\n")
+        lines[-1].append((classes, first))
+        lines += [[(classes, part)] for part in rest]
+    return lines
+
+
 def style_class(name: str) -> str:
     """The class that scopes a highlight style on a slide (remark's `hljs-<style>`)."""
     return f"hljs-{name}"

@@ -20,6 +20,7 @@ from .builder import Builder, BuildResult
 from .diagnostics import Diagnostic, sort_diagnostics
 from .model import SourceLocation
 from .project import Project, load_project, shown
+from .site import index_folder
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +45,9 @@ class Outcome:
     seconds: float
     """How long it took."""
     failed: tuple[str, ...]
-    """Decks (stems) with errors; `COURSE` when the course itself failed to build."""
+    """Decks (session keys) with errors; `COURSE` when the course itself failed to build."""
+    rebuilt: tuple[Path, ...] = ()
+    """The session files re-rendered (empty when the whole course was, or nothing)."""
 
 
 def error_location(error: BaseException, templates: Path) -> SourceLocation:
@@ -65,7 +68,8 @@ class LiveBuild:
 
     def __init__(self, slides: Path, config: Path | None, out: Path) -> None:
         self.slides = Path(slides)
-        self.config = Path(config) if config else self.slides.resolve().parent / "course.toml"
+        inside = self.slides / "course.toml"
+        self.config = Path(config) if config else inside if inside.is_file() else self.slides.resolve().parent / "course.toml"
         self.out = Path(out)
         self.errors: Mapping[str, tuple[str, ...]] = {}
         """Diagnostic lines per deck stem (`COURSE` for every page); replaced, never mutated."""
@@ -74,7 +78,9 @@ class LiveBuild:
         self.published = False
         """True once a site has been published (from then on the site folder only vanishes while swapped)."""
         self.stems: frozenset[str] = frozenset()
-        """The decks of the course (by session file stem), built or not."""
+        """The decks of the course (by session key), built or not."""
+        self.index = ""
+        """The folder of the course page in the site (`sessions/` when a session is at the root)."""
         self.project, self.builder, self._course_problems = self._load()
         self._broken = True
 
@@ -103,21 +109,22 @@ class LiveBuild:
         except Exception as error:  # a template or file system error: keep serving the old site
             log.debug("build failed", exc_info=True)
             self._broken = True
-            self.stems = frozenset(p.stem for p in self.builder.sessions())
+            self.stems = self.builder.keys()
             problem = Diagnostic(error_location(error, self.project.templates_dir), "error", "build",
                                  str(error).splitlines()[0] if str(error) else type(error).__name__)
             errors = {**{k: v for k, v in self.errors.items() if k != COURSE}, COURSE: (str(problem),)}
             return self._outcome([problem], errors, (ALL_PAGES,), changed, True, start)
         self._broken = False
         self.inputs = result.inputs
-        self.stems = frozenset(p.stem for p in self.builder.sessions())
+        self.stems = self.builder.keys()
+        self.index = index_folder(self.project, self.builder.ordered()) if result.written else self.index
         self.published = self.published or result.written
         return self._finish(result, changed, start)
 
     def _finish(self, result: BuildResult, changed: set[Path], start: float) -> Outcome:
         problems = self.builder.problems
         errors: dict[str, tuple[str, ...]] = {
-            path.stem: tuple(str(d) for d in sort_diagnostics(problems[path])) for path in result.failed}
+            self.key(path): tuple(str(d) for d in sort_diagnostics(problems[path])) for path in result.failed}
         course = sort_diagnostics(self._course_problems)
         if any(d.severity == "error" for d in course):
             errors[COURSE] = tuple(str(d) for d in course)
@@ -126,11 +133,20 @@ class LiveBuild:
             pages: tuple[str, ...] = (ALL_PAGES,)
         else:
             shown_problems = [d for path in sorted(result.rebuilt) for d in problems.get(path, ())]
-            pages = (tuple(f"/{path.stem}/" for path in sorted(result.rebuilt)) + ("/",)) if result.rebuilt else ()
-        return self._outcome(shown_problems, errors, pages, changed, result.rebuilt is None, start)
+            pages = (tuple(f"/{self.builder.session(path).site_folder}" for path in sorted(result.rebuilt))
+                     + (f"/{self.index}",)) if result.rebuilt else ()
+        return self._outcome(shown_problems, errors, pages, changed, result.rebuilt is None, start,
+                             tuple(sorted(result.rebuilt or ())))
+
+    def key(self, path: Path) -> str:
+        """The key of the session read from `path` (its file's stem when it is no longer a session)."""
+        try:
+            return self.builder.session(path).key
+        except KeyError:
+            return path.stem
 
     def _outcome(self, problems: list[Diagnostic], errors: dict[str, tuple[str, ...]], pages: tuple[str, ...],
-                 changed: set[Path], full: bool, start: float) -> Outcome:
+                 changed: set[Path], full: bool, start: float, rebuilt: tuple[Path, ...] = ()) -> Outcome:
         self.errors = errors
         return Outcome(pages, tuple(sort_diagnostics(problems)), tuple(sorted(changed)), full,
-                       time.perf_counter() - start, tuple(sorted(errors)))
+                       time.perf_counter() - start, tuple(sorted(errors)), rebuilt)

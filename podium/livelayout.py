@@ -16,6 +16,7 @@ from typing import Callable, Iterable
 
 from .diagnostics import sort_diagnostics
 from .project import Project, shown
+from .sessions import Session
 
 log = logging.getLogger(__name__)
 
@@ -23,10 +24,12 @@ log = logging.getLogger(__name__)
 class LiveLayout:
     """Layout findings per deck stem, kept up to date in the background."""
 
-    def __init__(self, changed: Callable[[str, tuple[str, ...]], None], note: Callable[[str], None],
-                 enabled: bool = True) -> None:
+    def __init__(self, session: Callable[[Path], Session], changed: Callable[[str, tuple[str, ...]], None],
+                 note: Callable[[str], None], enabled: bool = True) -> None:
         self.changed = changed
         self.note = note
+        self.session = session
+        """The session read from a path (the dev server's builder knows them)."""
         self.findings: dict[str, tuple[str, ...]] = {}
         """Diagnostic lines per deck stem, as `check` prints them; replaced, never mutated."""
         self._pending: dict[Path, Project] = {}
@@ -89,7 +92,7 @@ class LiveLayout:
                     self.note(str(opened))
                     return
                 self._browser = opened
-            found = check_layout(project, sorted(paths), self._browser)
+            found = check_layout(project, [self.session(path) for path in sorted(paths)], self._browser)
             skipped = [d for d in found if d.code == SKIPPED]
             if skipped:  # the browser failed: say so once, and lay nothing out again
                 self._off = True
@@ -97,8 +100,8 @@ class LiveLayout:
                 return
             found = sort_diagnostics(apply_severities(found, project.options.severity))
             for path in paths:
-                where = shown(path)
+                where, key = shown(path), self.session(path).key
                 lines = tuple(str(d) for d in found if d.location.path == where)
-                if self.findings.get(path.stem) != lines:
-                    self.findings = {**self.findings, path.stem: lines}
-                    self.changed(path.stem, lines)
+                if self.findings.get(key) != lines:
+                    self.findings = {**self.findings, key: lines}
+                    self.changed(key, lines)

@@ -1,29 +1,43 @@
-"""Read the session files of a course and turn each into a Deck (lexer + parser)."""
+"""Read the sessions of a course and turn each into a Deck (lexer + parser)."""
 
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from pathlib import Path
 
+from .config import CourseOptions
 from .diagnostics import Diagnostic
 from .lexer import lex, normalize
 from .model import Deck, SourceLocation
 from .parser import ParseOptions, parse
 from .project import Project, shown
+from .sessions import Session, find_sessions
 
 log = logging.getLogger(__name__)
 
 
+def sessions(project: Project) -> list[Session]:
+    """The course's sessions, in order (see sessions.py)."""
+    return find_sessions(project)[0]
+
+
 def session_files(project: Project) -> list[Path]:
-    """The course's session files, in file-name order."""
-    if not project.slides_dir.is_dir():
-        return []
-    return sorted((p.resolve() for p in project.slides_dir.glob("*.md") if p.is_file()), key=lambda p: p.name)
+    """The file each session is read from, in session order."""
+    return [session.source for session in sessions(project)]
 
 
-def parse_options(project: Project) -> ParseOptions:
+def session_of(project: Project, path: Path) -> Session:
+    """The session read from `path` (a Markdown file outside the course is a session of its own)."""
+    path = Path(path).resolve()
+    for session in sessions(project):
+        if session.source == path:
+            return session
+    return Session(path.stem, path, path.parent, project.options)
+
+
+def parse_options(options: CourseOptions) -> ParseOptions:
     """How decks are resolved, from the course settings."""
-    options = project.options
     return ParseOptions(count_incremental_slides=options.count_incremental_slides,
                         exclude_classes=options.exclude_classes,
                         inherit_presenter_notes=options.inherit_presenter_notes)
@@ -57,14 +71,22 @@ def read_source(path: Path, limit_mb: float) -> tuple[str | None, list[Diagnosti
     return text, []
 
 
-def load_deck(path: Path, project: Project) -> tuple[Deck | None, list[Diagnostic]]:
-    """One session file as a Deck (None when it cannot be read)."""
-    text, problems = read_source(path, project.options.max_session_mb)
+def load_deck(where: Path | Session, project: Project) -> tuple[Deck | None, list[Diagnostic]]:
+    """One session as a Deck (None when it cannot be read)."""
+    session = where if isinstance(where, Session) else session_of(project, where)
+    path = session.source
+    if session.inline is not None:  # a remark page's textarea: line N of the text is line N of the page
+        text, first = session.inline
+        text, problems = "\n" * (first - 1) + text, []
+    else:
+        text, problems = read_source(path, session.options.max_session_mb)
+    problems = list(session.problems) + problems
     if text is None:
         return None, problems
     name = shown(path)
     lexed = lex(normalize(text), name)
-    deck, found = parse(lexed, path, name, parse_options(project))
+    deck, found = parse(lexed, path, name, parse_options(session.options))
+    deck = replace(deck, stem=session.key, session=session)
     problems += list(lexed.diagnostics) + found
     if not deck.slides:
         problems.append(Diagnostic(SourceLocation(name, 1), "warning", "no-slides",

@@ -40,6 +40,8 @@ class MarkdownOptions:
     """Language of code blocks without a label (`auto`: inferred); empty leaves them plain, as remark."""
     highlight_spans: bool = False
     """Text between backticks inside code is highlighted, the backticks removed (remark's highlightSpans)."""
+    site_root: str = "../"
+    """The relative URL from the deck's page to the site's root (empty for the session there)."""
     annotate: bool = False
     """For the layout check: elements carry the source line they come from (`data-podium-line`)."""
     links_only: bool = False
@@ -145,7 +147,7 @@ def _new_state(text: str, options: MarkdownOptions) -> StateCore:
     problems: list[tuple[int, int, str, str]] = []
     env: dict = {"podium_source_lines": text.split("\n"), "podium_highlight_lines": options.highlight_lines,
                  "podium_highlight_language": options.highlight_language, "podium_annotate": options.annotate,
-                 "podium_highlight_spans": options.highlight_spans,
+                 "podium_highlight_spans": options.highlight_spans, "podium_site_root": options.site_root,
                  "podium_links_only": options.links_only,
                  "podium_sessions": options.sessions, "podium_problems": problems}
 
@@ -189,7 +191,7 @@ def parse_deck(deck: Deck, options: MarkdownOptions, report: Report, remember: b
             for key, value in references_of[text].items():
                 references.setdefault(key, value)
     context = (options.highlight_lines, options.highlight_language, options.highlight_spans, options.annotate,
-               options.sessions, options.links_only, repr(sorted(references.items())),
+               options.sessions, options.site_root, options.links_only, repr(sorted(references.items())),
                tuple((name, id(macro)) for name, macro in MACROS.items()))
     parsed = []
     for slide in deck.slides:

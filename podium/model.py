@@ -7,7 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping
+from typing import TYPE_CHECKING, Mapping
+
+if TYPE_CHECKING:
+    from .sessions import Session
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -132,7 +135,8 @@ class Deck:
     path: str
     """The session file as shown in messages (e.g. `slides/06-docker-compose.md`)."""
     stem: str
-    """File name without `.md`: the deck's folder in the site."""
+    """The session's key: the file name without `.md`, or the session folder's name (`.` for the
+    session at the site's root); its folder in the site."""
     slides: tuple[Slide, ...]
     """The displayed slides in order (layouts and excluded slides are not here)."""
     names: Mapping[str, int]
@@ -143,6 +147,8 @@ class Deck:
     """The number shown on the last slide (`%total%`)."""
     lexed: LexResult
     """The file as the lexer split it (what checks of the raw text look at)."""
+    session: Session | None = None
+    """The session it is (its key, folder, page and settings); None for a deck parsed on its own."""
 
 
 @dataclass(frozen=True, slots=True)

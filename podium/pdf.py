@@ -20,6 +20,8 @@ from pathlib import Path
 
 from .builder import BuildResult, build
 from .project import Project
+from .sessions import ROOT
+from .site import site_folder
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +81,8 @@ def no_browser_reason() -> str:
 
 
 def pdf_name(stem: str, handout: bool) -> str:
-    """`06-compose.pdf`, or `06-compose-handout.pdf`."""
+    """`06-compose.pdf`, or `06-compose-handout.pdf` (`index.pdf` for the session at the site's root)."""
+    stem = "index" if stem == ROOT else stem
     return f"{stem}-handout.pdf" if handout else f"{stem}.pdf"
 
 
@@ -159,7 +162,7 @@ def make_pdfs(project: Project, out: Path, chromium: str, handout: bool = False,
             return PdfResult(result, ())
         out.mkdir(parents=True, exist_ok=True)
         query = page_query(handout, paper)
-        jobs = [((Path(folder) / "site" / d.deck.stem / "index.html").resolve().as_uri() + query,
+        jobs = [((Path(folder) / "site" / site_folder(d) / "index.html").resolve().as_uri() + query,
                  (out / pdf_name(d.deck.stem, handout)).resolve()) for d in result.decks]
         print_pages(chromium, jobs, driver)
     return PdfResult(result, tuple(target for _, target in jobs))

@@ -42,9 +42,18 @@ class Project:
     """False publishes the site without presenter notes (students' copy)."""
 
     @property
+    def root(self) -> Path:
+        """The course's folder: course.toml's, else the slides folder itself when it is a remark
+        course's own folder (a root index.html), else the folder around the slides folder."""
+        if self.config_path is not None:
+            return self.config_path.parent.resolve()
+        slides = self.slides_dir.resolve()
+        return slides if (slides / "index.html").is_file() else slides.parent
+
+    @property
     def title(self) -> str:
         """The course title: course.toml's, else the course folder's name."""
-        return self.options.title or self.slides_dir.resolve().parent.name
+        return self.options.title or self.root.name
 
     @property
     def stylesheet_files(self) -> tuple[Path, ...]:
@@ -57,11 +66,20 @@ class Project:
         return replace(self, **changes)
 
 
-def load_project(slides: str | Path = "slides", out: str | Path = "site", config: str | Path | None = None,
+DEFAULT_SLIDES = "slides"
+
+
+def load_project(slides: str | Path = DEFAULT_SLIDES, out: str | Path = "site", config: str | Path | None = None,
                  notes: bool = True) -> tuple[Project, list[Diagnostic]]:
-    """The project for these flags; course.toml is looked for beside the slides folder."""
+    """The project for these flags. course.toml is looked for in the slides folder, then beside it.
+    Without a `slides/` folder, a folder that is a remark course itself (an index.html, or a
+    course.toml, in it) is its own slides folder."""
     slides_dir = Path(slides)
-    config_path = Path(config) if config else slides_dir.resolve().parent / "course.toml"
+    if str(slides) == DEFAULT_SLIDES and not slides_dir.is_dir() and any(
+            Path(name).is_file() for name in ("index.html", "course.toml")):
+        slides_dir = Path(".")
+    inside = slides_dir / "course.toml"
+    config_path = Path(config) if config else inside if inside.is_file() else slides_dir.resolve().parent / "course.toml"
     options, problems = load_options(config_path, shown(config_path))
     project = Project(slides_dir=slides_dir, out_dir=Path(out),
                       config_path=config_path if config_path.is_file() else None, options=options, notes=notes)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import posixpath
+import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
@@ -13,6 +16,9 @@ from .markdown import MarkdownOptions, ParsedSlide, Report, first_heading, parse
 from .model import Deck, RenderedDeck, RenderedSlide, Slide
 from .properties import BACKGROUND_STYLES
 from .references import local_path, slide_references
+
+if TYPE_CHECKING:
+    from .sessions import Session
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,9 +51,9 @@ def _style_of(slide: Slide, settings: RenderSettings, report: Report) -> str:
 
 
 def _assets(deck: Deck, parsed: list[ParsedSlide], report: Report) -> dict[str, Path]:
-    """Local files the deck's slides use that exist below the deck's folder; warn about missing ones."""
-    base = deck.source.parent
-    assets: dict[str, Path] = {}
+    """Local files the deck's slides and its remark page use; warn about missing ones."""
+    base = deck.session.folder if deck.session is not None else deck.source.parent
+    assets: dict[str, Path] = page_assets(deck.session) if deck.session is not None else {}
     for item in parsed:
         for ref in slide_references(item):
             path = local_path(ref.url)
@@ -62,6 +68,37 @@ def _assets(deck: Deck, parsed: list[ParsedSlide], report: Report) -> dict[str, 
     return assets
 
 
+CSS_URL = re.compile(r"""url\(\s*(['"]?)([^'")]+)\1\s*\)|@import\s+(['"])([^'"]+)\3""")
+"""A URL in a stylesheet: `url(...)` or `@import "..."`."""
+
+
+def page_assets(session: Session) -> dict[str, Path]:
+    """Local files a session's remark page uses: its linked stylesheets and what they and its
+    `<style>` blocks name with `url(...)` (relative to the page, as the browser reads them)."""
+    found: dict[str, Path] = {}
+
+    def add(url: str, base: str) -> Path | None:
+        path = local_path(url)
+        if path is None or path.startswith("/"):
+            return None
+        relative = posixpath.normpath(posixpath.join(base, path))
+        target = session.folder / relative
+        if target.is_file():
+            found[relative] = target
+            return target
+        return None
+
+    sheets = [(css, "") for css, _ in session.styles]
+    for href, _ in session.stylesheets:
+        target = add(href, "")
+        if target is not None and target.suffix == ".css":
+            sheets.append((target.read_text(encoding="utf-8", errors="replace"), posixpath.dirname(href)))
+    for css, base in sheets:
+        for match in CSS_URL.finditer(css):
+            add(match.group(2) or match.group(4), base)
+    return found
+
+
 def render_deck(deck: Deck, settings: RenderSettings, report: Report) -> RenderedDeck:
     """Render every slide of a deck."""
     parsed = parse_deck(deck, settings.markdown, report)
@@ -74,5 +111,6 @@ def render_deck(deck: Deck, settings: RenderSettings, report: Report) -> Rendere
         slides.append(RenderedSlide(slide, slide.classes + (style_class(style),), background_style(slide),
                                     render_text(item.content), notes))
     first = deck.slides[0].properties.get("title") if deck.slides else None
-    title = first or first_heading(parsed) or deck.stem
+    page = deck.session.title if deck.session is not None else None
+    title = page or first or first_heading(parsed) or deck.stem
     return RenderedDeck(deck, title, tuple(slides), frozenset(styles), _assets(deck, parsed, report))

@@ -102,9 +102,8 @@ def laid_out(live: LiveBuild, outcome: Outcome) -> list[Path]:
     """The session files whose published pages an outcome changed (decks with errors keep their old page)."""
     if COURSE in outcome.failed:
         return []
-    stems = None if outcome.full else {page.strip("/") for page in outcome.pages}
-    return [path for path in live.builder.decks if path.stem not in outcome.failed
-            and (stems is None or path.stem in stems)]
+    paths = live.builder.decks if outcome.full else outcome.rebuilt
+    return [path for path in paths if path in live.builder.decks and live.key(path) not in outcome.failed]
 
 
 def serve(options: ServeOptions, ready: Callable[[str, Outcome], None], rebuilt: Callable[[Outcome], None],
@@ -138,7 +137,7 @@ async def _serve(live: LiveBuild, watcher: Watcher, sockets: list[socket.socket]
         loop.call_soon_threadsafe(broadcast_layout, stem, lines)
         layout_found(stem, lines)
 
-    layout = LiveLayout(layout_changed, layout_note, enabled=options.layout)
+    layout = LiveLayout(lambda path: live.builder.session(path), layout_changed, layout_note, enabled=options.layout)
     layout.request(live.project, laid_out(live, first))
     server = HTTPServer(application(live, loopback_only=not exposed(options.host), layout=layout.lines))
     server.add_sockets(sockets)

@@ -13,6 +13,7 @@ from typing import Callable, Iterable, TypedDict
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
+from .config import CourseOptions
 from .highlight import style_css
 from .model import RenderedDeck
 from .project import Project
@@ -39,6 +40,7 @@ class DeckContext(TypedDict):
     title: str
     static: str
     stylesheets: list[str]
+    page_styles: list[Markup]
     runtime_css: Markup
     ratio: str
     total: int
@@ -73,6 +75,28 @@ def slide_number(format_: str, current: int, total: int) -> str:
     return format_.replace("%current%", str(current), 1).replace("%total%", str(total), 1)
 
 
+def options_of(project: Project, rendered: RenderedDeck) -> CourseOptions:
+    """The settings a deck is published with: its session's (course.toml's, and its remark page's)."""
+    session = rendered.deck.session
+    return session.options if session is not None else project.options
+
+
+def site_folder(rendered: RenderedDeck) -> str:
+    """The deck's folder in the site as a URL path (`6/`; empty for the session at the site's root)."""
+    session = rendered.deck.session
+    return session.site_folder if session is not None else f"{rendered.deck.stem}/"
+
+
+def to_root(folder: str) -> str:
+    """The relative URL from a page in `folder` (`6/`, or empty) to the site's root."""
+    return "../" * folder.count("/")
+
+
+def index_folder(project: Project, decks: Iterable[RenderedDeck]) -> str:
+    """Where the course page goes: the site's root, or `index` (course.toml) when a session is there."""
+    return f"{project.options.index}/" if any(site_folder(r) == "" for r in decks) else ""
+
+
 def deck_config(project: Project, rendered: RenderedDeck) -> dict:
     """What the browser runtime needs to know about the deck.
 
@@ -81,7 +105,7 @@ def deck_config(project: Project, rendered: RenderedDeck) -> dict:
     """
     from .properties import parse_duration
 
-    options = project.options
+    options = options_of(project, rendered)
     deck = rendered.deck
     planned = (deck.slides[0].properties.get("duration") if deck.slides else None) or options.duration
     return {"ratio": options.ratio, "slideNumberFormat": options.slide_number_format,
@@ -91,17 +115,27 @@ def deck_config(project: Project, rendered: RenderedDeck) -> dict:
 
 def deck_context(project: Project, rendered: RenderedDeck) -> DeckContext:
     total = rendered.deck.total
-    fmt = project.options.slide_number_format
+    options = options_of(project, rendered)
+    fmt = options.slide_number_format
     slides: list[SlideContext] = [{
         "index": r.slide.index, "number": r.slide.number, "number_text": slide_number(fmt, r.slide.number, total),
         "name": r.slide.name, "classes": r.classes, "style": r.style, "html": r.html,
         "notes": r.notes if project.notes else "", "continued": r.slide.continued,
     } for r in rendered.slides]
-    return {"lang": project.options.lang, "course_title": project.title, "title": rendered.title,
-            "static": "../static/", "stylesheets": stylesheets(project, "../static/"),
+    static = to_root(site_folder(rendered)) + "static/"
+    session = rendered.deck.session
+    return {"lang": options.lang, "course_title": project.title, "title": rendered.title,
+            "static": static, "stylesheets": stylesheets(project, static) + page_stylesheets(rendered),
+            "page_styles": [Markup(css) for css, _ in session.styles] if session else [],
             "runtime_css": runtime_css(project, rendered.styles),
-            "ratio": project.options.ratio, "total": total, "slides": slides,
+            "ratio": options.ratio, "total": total, "slides": slides,
             "config": deck_config(project, rendered)}
+
+
+def page_stylesheets(rendered: RenderedDeck) -> list[str]:
+    """The stylesheets a session's remark page links, as written (the site keeps their places)."""
+    session = rendered.deck.session
+    return [href for href, _ in session.stylesheets] if session else []
 
 
 RUNTIME_CSS = ("podium.css", "print.css")
@@ -136,12 +170,13 @@ def session_number(stem: str, position: int) -> int:
 
 
 def index_context(project: Project, decks: list[RenderedDeck]) -> IndexContext:
+    back = to_root(index_folder(project, decks))
     sessions: list[SessionContext] = [{
         "number": session_number(r.deck.stem, i + 1), "title": r.title, "count": r.deck.total,
-        "href": f"{r.deck.stem}/",
+        "href": back + site_folder(r) if site_folder(r) or back else "./",
     } for i, r in enumerate(decks)]
-    return {"lang": project.options.lang, "course_title": project.title, "static": "static/",
-            "stylesheets": stylesheets(project, "static/"), "sessions": sessions}
+    return {"lang": project.options.lang, "course_title": project.title, "static": back + "static/",
+            "stylesheets": stylesheets(project, back + "static/"), "sessions": sessions}
 
 
 def write_text(path: Path, text: str) -> None:
@@ -155,7 +190,7 @@ def write_text(path: Path, text: str) -> None:
 def write_deck(project: Project, rendered: RenderedDeck, out: Path) -> None:
     """The deck's page and the local files it uses."""
     env = _environment(project.templates_dir)
-    folder = out / rendered.deck.stem
+    folder = out / site_folder(rendered)
     write_text(folder / "index.html", env.get_template("deck.html").render(deck_context(project, rendered)))
     for url, source in sorted(rendered.assets.items()):
         target = (folder / url).resolve()
@@ -167,7 +202,8 @@ def write_deck(project: Project, rendered: RenderedDeck, out: Path) -> None:
 def write_index(project: Project, decks: list[RenderedDeck], out: Path) -> None:
     """The course page."""
     env = _environment(project.templates_dir)
-    write_text(out / "index.html", env.get_template("index.html").render(index_context(project, decks)))
+    page = out / index_folder(project, decks) / "index.html"
+    write_text(page, env.get_template("index.html").render(index_context(project, decks)))
 
 
 def write_static(project: Project, out: Path) -> None:

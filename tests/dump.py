@@ -53,12 +53,13 @@ def dump_deck(source: str, **options: object) -> str:
     return "\n".join(out) + "\n"
 
 
-def dump_render(source: str, highlight_lines: bool = False, highlight_language: str = "") -> str:
+def dump_render(source: str, highlight_lines: bool = False, highlight_language: str = "",
+                highlight_spans: bool = False) -> str:
     """The HTML of each slide, and the diagnostics."""
     deck, problems = parse_text(source)
     found: list[Diagnostic] = []
     options = MarkdownOptions(highlight_lines=highlight_lines, sessions=frozenset({"07-next"}),
-                              highlight_language=highlight_language)
+                              highlight_language=highlight_language, highlight_spans=highlight_spans)
     rendered = render_deck(deck, RenderSettings(options), found.append)
     out: list[str] = []
     for slide in rendered.slides:

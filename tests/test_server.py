@@ -7,6 +7,7 @@ import json
 import os
 import queue
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -18,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import FIXTURES, ROOT
 
 SESSION = "class: center\n\n# {title}\n\n{body}"
 
@@ -210,7 +211,7 @@ def test_an_edit_shows_up_and_rebuilds_only_that_deck(server: DevServer) -> None
     mark = len(server.lines)
     write(server.course, "01-first.md", session("First", word="Edited"))
     eventually(lambda: "Edited 3 of First" in server.text("/01-first/"))
-    server.wait_for(r"^rebuilt 01-first\.md in \d+ ms$", start=mark)
+    server.wait_for(r"^rebuilt slides/01-first\.md in \d+ ms$", start=mark)
     assert not [line for line in server.lines[mark:] if "the course" in line]
     assert "Slide 3 of Second" in server.text("/02-second/")
 
@@ -449,3 +450,23 @@ def test_the_builder_knows_what_a_change_touches(tmp_path: Path) -> None:
     second.unlink()
     assert builder.rebuild({second}).rebuilt is None
     assert not (tmp_path / "site" / "02-second").exists()
+
+
+def test_a_remark_course_is_served_at_its_own_urls(tmp_path: Path) -> None:
+    """One folder per session, the root page as session 1, the course page at /sessions/."""
+    shutil.copytree(FIXTURES / "remark-course", tmp_path / "slides")
+    running = DevServer(tmp_path, "--no-layout")
+    try:
+        assert dev_state(running.text("/"))["page"] == "."
+        assert dev_state(running.text("/sessions/"))["page"] == ""
+        assert dev_state(running.text("/6/"))["page"] == "6" and "The Compose file" in running.text("/6/")
+        assert running.get("/common/course.css")[0] == 200 and running.get("/2/Dockerfile")[0] == 200
+        mark = len(running.lines)
+        session = tmp_path / "slides" / "6" / "slides.md"
+        session.write_text(session.read_text(encoding="utf-8").replace("The Compose file", "The Compose YAML"),
+                           encoding="utf-8")
+        eventually(lambda: "The Compose YAML" in running.text("/6/"))
+        running.wait_for(r"^rebuilt slides/6/slides\.md in \d+ ms$", start=mark)
+        assert "Docker and Kubernetes" in running.text("/")
+    finally:
+        running.stop()

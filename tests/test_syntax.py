@@ -23,6 +23,9 @@ DUMPS = {
     "render-lines": lambda s: dump_render(s, highlight_lines=True),
     "render-auto": lambda s: dump_render(s, highlight_language="auto"),
     "render-yaml": lambda s: dump_render(s, highlight_language="yaml"),
+    "render-spans": lambda s: dump_render(s, highlight_spans=True),
+    "render-spans-lines": lambda s: dump_render(s, highlight_spans=True, highlight_lines=True),
+    "render-spans-off": lambda s: dump_render(s, highlight_lines=True),
 }
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from ..diagnostics import Diagnostic
 from ..model import SourceLocation
-from ..project import Project
+from ..sessions import Session
 from ..references import Reference
 from .deck import DeckSummary, SessionLink
 
@@ -43,10 +43,11 @@ def code_version() -> str:
     return digest.hexdigest()
 
 
-def deck_key(project: Project, data: bytes, kinds: tuple[str, ...], sessions: frozenset[str]) -> str:
-    """What a session's findings depend on, besides the local files its links name."""
+def deck_key(session: Session, data: bytes, kinds: tuple[str, ...], sessions: frozenset[str]) -> str:
+    """What a session's findings depend on, besides the local files its links name: its file, its
+    settings (course.toml's and its remark page's) and what its page says."""
     digest = hashlib.sha256(code_version().encode())
-    digest.update(repr((project.options, kinds, sorted(sessions))).encode())
+    digest.update(repr((session, kinds, sorted(sessions))).encode())
     digest.update(data)
     return digest.hexdigest()
 

@@ -23,6 +23,7 @@ from ..model import Deck, RenderedDeck, SourceLocation
 from ..project import Project, shown
 
 if TYPE_CHECKING:
+    from ..sessions import Session
     from .browser import LayoutBrowser
 
 log = logging.getLogger(__name__)
@@ -41,17 +42,17 @@ def slide_width(ratio: str) -> int:
     return HEIGHT * w // h
 
 
-def _render(project: Project, paths: list[Path]) -> list[RenderedDeck]:
-    from ..builder import render_settings
-    from ..loader import load_deck, session_files
+def _render(project: Project, chosen: list[Session]) -> list[RenderedDeck]:
+    from ..builder import session_settings
+    from ..loader import load_deck, sessions
     from ..render import render_deck
 
-    sessions = frozenset(p.stem for p in session_files(project))
-    settings = render_settings(project, sessions)
-    settings = replace(settings, markdown=replace(settings.markdown, annotate=True), notes=False)
+    keys = frozenset(s.key for s in sessions(project))
     rendered = []
-    for path in paths:
-        deck, _ = load_deck(path, project)
+    for session in chosen:
+        settings = session_settings(project, session, keys)
+        settings = replace(settings, markdown=replace(settings.markdown, annotate=True), notes=False)
+        deck, _ = load_deck(session, project)
         if deck is not None and deck.slides:
             rendered.append(render_deck(deck, settings, lambda item: None))
     return rendered
@@ -94,8 +95,8 @@ def open_browser(project: Project) -> LayoutBrowser | Diagnostic:
     return LayoutBrowser(chromium)
 
 
-def check_layout(project: Project, paths: list[Path], browser: LayoutBrowser | None = None) -> list[Diagnostic]:
-    """Lay out the slides of these session files; a note instead when no browser can do it.
+def check_layout(project: Project, paths: list[Session], browser: LayoutBrowser | None = None) -> list[Diagnostic]:
+    """Lay out the slides of these sessions; a note instead when no browser can do it.
 
     `browser` is a Chromium kept between calls (the dev server's); without one, one is started
     for this call and closed after it."""
@@ -107,24 +108,27 @@ def check_layout(project: Project, paths: list[Path], browser: LayoutBrowser | N
             return [own]
         with own:
             return check_layout(project, paths, own)
-    from ..site import write_site
+    from ..site import options_of, site_folder, write_site
 
     rendered = _render(project, paths)
     if not rendered:
         return []
-    width = slide_width(project.options.ratio)
+    script = SCRIPT.read_text(encoding="utf-8")
+    found = []
     with tempfile.TemporaryDirectory(prefix="podium-layout-") as folder:
         site = Path(folder)
         write_site(project.with_options(notes=False), rendered, site)
-        pages = [site / r.deck.stem / "index.html" for r in rendered]
-        try:
-            results = browser.run(pages, SCRIPT.read_text(encoding="utf-8"), {"width": width, "height": HEIGHT},
-                                  {"width": width, "height": HEIGHT})
-        except Exception as error:  # the browser could not start or crashed: say so, once
-            log.debug("layout check failed", exc_info=True)
-            first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-            return [skipped(project, f"{browser.chromium} could not lay the slides out: {first}")]
-    found = []
-    for r, items in zip(rendered, results):
-        found += _diagnostics(r.deck, items)
+        widths: dict[int, list[RenderedDeck]] = {}
+        for r in rendered:
+            widths.setdefault(slide_width(options_of(project, r).ratio), []).append(r)
+        for width, decks in widths.items():
+            size = {"width": width, "height": HEIGHT}
+            try:
+                results = browser.run([site / site_folder(r) / "index.html" for r in decks], script, size, size)
+            except Exception as error:  # the browser could not start or crashed: say so, once
+                log.debug("layout check failed", exc_info=True)
+                first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+                return [skipped(project, f"{browser.chromium} could not lay the slides out: {first}")]
+            for r, items in zip(decks, results):
+                found += _diagnostics(r.deck, items)
     return found

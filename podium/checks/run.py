@@ -12,11 +12,12 @@ from pathlib import Path
 from typing import Callable, Iterable, Mapping
 
 from ..diagnostics import Diagnostic, sort_diagnostics
-from ..loader import load_deck, session_files
+from ..loader import load_deck
 from ..markdown import MarkdownOptions, parse_deck
 from ..parallel import file_size, parallel_map
 from ..project import Project, shown
 from ..references import Reference
+from ..sessions import Session, find_sessions
 from .deck import CheckedDeck, DeckSummary, SessionLink
 
 KINDS = ("parse", "links", "hygiene", "code", "layout")
@@ -48,40 +49,42 @@ class DeckReport:
     """Local files its links name: (folder, path, problem), looked at again before reusing the report."""
 
 
-def check_deck(project: Project, path: Path, kinds: tuple[str, ...], sessions: frozenset[str],
+def check_deck(project: Project, session: Session, kinds: tuple[str, ...], sessions: frozenset[str],
                cache_dir: Path | None = None) -> DeckReport:
-    """Read, parse and check one session file; remember the result when there is a cache."""
-    report = _check_deck(project, path, kinds, sessions)
+    """Read, parse and check one session; remember the result when there is a cache."""
+    report = _check_deck(project, session, kinds, sessions)
     if cache_dir is not None:
         from . import cache
 
+        path = session.source
         with contextlib.suppress(OSError):
-            cache.store(cache_dir, path, cache.deck_key(project, path.read_bytes(), kinds, sessions), report)
+            cache.store(cache_dir, path, cache.deck_key(session, path.read_bytes(), kinds, sessions), report)
     return report
 
 
-def remembered(project: Project, path: Path, kinds: tuple[str, ...], sessions: frozenset[str],
+def remembered(project: Project, session: Session, kinds: tuple[str, ...], sessions: frozenset[str],
                cache_dir: Path | None) -> DeckReport | None:
     """What an earlier run found in this session, when it is still true."""
     if cache_dir is None:
         return None
     from . import cache
 
+    path = session.source
     try:
-        return cache.load(cache_dir, path, cache.deck_key(project, path.read_bytes(), kinds, sessions))
+        return cache.load(cache_dir, path, cache.deck_key(session, path.read_bytes(), kinds, sessions))
     except OSError:
         return None
 
 
-def _check_deck(project: Project, path: Path, kinds: tuple[str, ...], sessions: frozenset[str]) -> DeckReport:
+def _check_deck(project: Project, session: Session, kinds: tuple[str, ...], sessions: frozenset[str]) -> DeckReport:
     from .links import deck_links
 
-    deck, problems = load_deck(path, project)
+    deck, problems = load_deck(session, project)
     found = list(problems) if "parse" in kinds else []
     if deck is None:
         return DeckReport(None, tuple(found), (), ())
     report = found.append if "parse" in kinds else (lambda item: None)
-    options = MarkdownOptions(project.options.highlight_lines, sessions, links_only=True)
+    options = MarkdownOptions(session.options.highlight_lines, sessions, links_only=True)
     checked = CheckedDeck.of(deck, tuple(parse_deck(deck, options, report, remember=False)))
     links: tuple = ((), (), (), ())
     if "links" in kinds:
@@ -93,26 +96,27 @@ def _check_deck(project: Project, path: Path, kinds: tuple[str, ...], sessions: 
     return DeckReport(DeckSummary.of(deck), tuple(found), tuple(links[1]), tuple(links[2]), tuple(links[3]))
 
 
-def _check_all(project: Project, paths: list[Path], kinds: tuple[str, ...], sessions: frozenset[str],
+def _check_all(project: Project, chosen: list[Session], kinds: tuple[str, ...], sessions: frozenset[str],
                cache_dir: Path | None) -> list[DeckReport]:
-    known = {path: remembered(project, path, kinds, sessions, cache_dir) for path in paths}
-    todo = [path for path in paths if known[path] is None]
-    fresh = dict(zip(todo, _check_many(project, todo, kinds, sessions, cache_dir)))
-    return [known[path] or fresh[path] for path in paths]
+    known = {s.key: remembered(project, s, kinds, sessions, cache_dir) for s in chosen}
+    todo = [s for s in chosen if known[s.key] is None]
+    fresh = {s.key: report for s, report in zip(todo, _check_many(project, todo, kinds, sessions, cache_dir))}
+    return [known[s.key] or fresh[s.key] for s in chosen]
 
 
-def _check_many(project: Project, paths: list[Path], kinds: tuple[str, ...], sessions: frozenset[str],
+def _check_many(project: Project, chosen: list[Session], kinds: tuple[str, ...], sessions: frozenset[str],
                 cache_dir: Path | None) -> list[DeckReport]:
     from . import code, hygiene, links  # noqa: F401  (loaded once here, before workers start)
     from ..markdown import markdown_parser
 
     markdown_parser()
-    return parallel_map(_check_path, paths, project, kinds, sessions, cache_dir, weight=file_size)
+    return parallel_map(_check_one, chosen, project, kinds, sessions, cache_dir,
+                        weight=lambda session: file_size(session.source))
 
 
-def _check_path(path: Path, project: Project, kinds: tuple[str, ...], sessions: frozenset[str],
-                cache_dir: Path | None) -> DeckReport:
-    return check_deck(project, path, kinds, sessions, cache_dir)
+def _check_one(session: Session, project: Project, kinds: tuple[str, ...], sessions: frozenset[str],
+               cache_dir: Path | None) -> DeckReport:
+    return check_deck(project, session, kinds, sessions, cache_dir)
 
 
 def apply_severities(items: Iterable[Diagnostic], severities: Mapping[str, str]) -> list[Diagnostic]:
@@ -141,26 +145,27 @@ def run_checks(project: Project, kinds: Iterable[str] = KINDS, only: Iterable[st
     from .links import resolve_session_links
 
     kinds = tuple(kinds)
-    files = session_files(project)
-    sessions = frozenset(p.stem for p in files)
+    every, finding = find_sessions(project)
+    sessions = frozenset(s.key for s in every)
     wanted = set(only) if only is not None else sessions
-    reports = _check_all(project, [p for p in files if p.stem in wanted], kinds, sessions, cache_dir)
+    chosen = [s for s in every if s.key in wanted]
+    reports = _check_all(project, chosen, kinds, sessions, cache_dir)
     summaries = {r.summary.stem: r.summary for r in reports if r.summary}
-    for path in files:
-        if path.stem not in wanted and any(r.session_links for r in reports):
-            deck, _ = load_deck(path, project)
+    for session in every:
+        if session.key not in wanted and any(r.session_links for r in reports):
+            deck, _ = load_deck(session, project)
             if deck is not None:
                 summaries[deck.stem] = DeckSummary.of(deck)
-    found = [d for r in reports for d in r.diagnostics]
+    found = list(finding) + [d for r in reports for d in r.diagnostics]
     found += resolve_session_links([link for r in reports for link in r.session_links], summaries)
     found += check_external([ref for r in reports for ref in r.external], online, cache_dir)
     if "layout" in kinds:
         from .layout import check_layout
 
-        found += check_layout(project, [p for p in files if p.stem in wanted])
+        found += check_layout(project, chosen)
     return sort_diagnostics(first_of_each(apply_severities(found, project.options.severity)))
 
 
 def shown_paths(project: Project) -> list[str]:
     """The session files as messages name them."""
-    return [shown(p) for p in session_files(project)]
+    return [shown(s.source) for s in find_sessions(project)[0]]

@@ -6,7 +6,8 @@ names a default language (`highlight_language`, remark's highlightLanguage) or a
 inferred (`auto`: from the file named just before the block, else from its content). A label
 highlight.js does not know is still a highlighted box (highlight.js guesses its language; here the
 content decides), and `no-highlight`, `nohighlight`, `plain` and `text` keep a block plain.
-With `highlight_lines`, a line starting with `*` is highlighted and the `*` becomes a space.
+With `highlight_lines`, a line starting with `*` is highlighted and loses the `*` (`* x` keeps its column: two spaces).
+With `highlight_spans`, text between backticks on a line is highlighted too (podium.spans).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from markupsafe import Markup, escape
 
 from ..highlight import highlight_lines
 from ..languages import canonical_language, infer_language, pygments_lexer_name, sniff_language
+from ..spans import spanned_lines
 
 CODE_TOKENS = ("fence", "code_block")
 PLAIN_LABELS = frozenset({"no-highlight", "nohighlight", "plain", "text"})
@@ -83,11 +85,12 @@ def _render_code(self, tokens: list[Token], index: int, options, env: dict) -> s
         for number, line in enumerate(lines):
             if line.startswith("*"):
                 marked.add(number)
-                lines[number] = " " + line[1:]
+                lines[number] = "  " + line[2:] if line.startswith("* ") else line[1:]  # remark: /^\*( )?/ -> $1$1
         code = "\n".join(lines)
     label, language = shown_language(tokens, index, env)
     boxed = language is not None or (label and label.lower() not in PLAIN_LABELS)
-    html_lines = highlight_lines(code, pygments_lexer_name(language) if language else None)
+    lines_of = spanned_lines if env.get("podium_highlight_spans") else highlight_lines
+    html_lines = lines_of(code, pygments_lexer_name(language) if language else None)
     rows = []
     for number, html in enumerate(html_lines):
         cls = "remark-code-line remark-code-line-highlighted" if number in marked else "remark-code-line"

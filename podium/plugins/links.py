@@ -6,24 +6,27 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 
 
-def session_href(href: str, sessions: frozenset[str]) -> str | None:
-    """`07-kubernetes.md#3` -> `../07-kubernetes/#3` when 07-kubernetes is a session."""
+def session_href(href: str, sessions: frozenset[str], root: str = "../") -> str | None:
+    """`07-kubernetes.md#3` -> `../07-kubernetes/#3` when 07-kubernetes is a session (`6/slides.md`
+    names session 6's page too); `root` leads from this deck's page to the site's root."""
     path, hash_mark, fragment = href.partition("#")
     if "://" in path or not path.endswith(".md"):
         return None
-    stem = path.rsplit("/", 1)[-1][:-3]
+    parts = path.split("/")
+    stem = parts[-2] if parts[-1] == "slides.md" and len(parts) > 1 else parts[-1][:-3]
     if stem not in sessions:
         return None
-    return f"../{stem}/" + (f"#{fragment}" if hash_mark else "")
+    return f"{root}{stem}/" + (f"#{fragment}" if hash_mark else "")
 
 
 def _rewrite(state: StateCore) -> None:
     sessions = state.env.get("podium_sessions", frozenset())
+    root = state.env.get("podium_site_root", "../")
     for block in state.tokens:
         for token in block.children or ():
             if token.type == "link_open":
                 old = str(token.attrGet("href") or "")
-                new = session_href(old, sessions)
+                new = session_href(old, sessions, root)
                 if new is not None:
                     token.attrSet("href", new)
                     token.meta["written_href"] = old

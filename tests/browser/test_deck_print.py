@@ -225,7 +225,7 @@ def test_both_ways_of_driving_chromium(browser, drill_site, wide_site, tmp_path,
 def test_pdf_of_a_course_with_errors_prints_nothing(browser, tmp_path):
     (tmp_path / "slides").mkdir()
     (tmp_path / "slides" / "01-bad.md").write_text("template: nowhere\nclass: [\n\n# Bad\n", encoding="utf-8")
-    (tmp_path / "course.toml").write_text("ratio = '5:4'\n", encoding="utf-8")
+    (tmp_path / "course.toml").write_text("ratio = 'wide'\n", encoding="utf-8")
     result = run_build("pdf", "--slides", str(tmp_path / "slides"), "--out", str(tmp_path / "pdf"), cwd=tmp_path)
     assert result.returncode == 1
     assert "course.toml" in result.stderr
