@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import logging
 import re
+import threading
 from typing import TYPE_CHECKING
 
 from markupsafe import Markup
@@ -13,7 +14,7 @@ from pygments.token import STANDARD_TYPES
 from .hljs_styles import FALLBACK, PALETTES, REMARK_STYLES, TOKEN_CLASSES, Look, Palette
 
 if TYPE_CHECKING:
-    from pygments.formatters import HtmlFormatter
+    from pygments.formatters.html import HtmlFormatter
     from pygments.lexer import Lexer
     from pygments.token import _TokenType
 
@@ -39,42 +40,55 @@ def pygments_style(name: str) -> str:
     return FALLBACK.get(name, name)
 
 
+PYGMENTS = threading.RLock()
+"""Held while Pygments loads a lexer, formatter or style: its lazy loading is not safe when two
+threads first ask for one at once (the dev server renders in its watcher and its layout threads)."""
+
+
 @functools.lru_cache(maxsize=None)
 def _lexer(alias: str) -> Lexer | None:
-    from pygments.lexers import get_lexer_by_name
-    from pygments.util import ClassNotFound
+    with PYGMENTS:
+        from pygments.lexers import get_lexer_by_name
+        from pygments.util import ClassNotFound
 
-    try:
-        return get_lexer_by_name(alias, stripnl=False, ensurenl=False)
-    except ClassNotFound:
-        log.debug("no Pygments lexer for %r", alias)
-        return None
+        try:
+            return get_lexer_by_name(alias, stripnl=False, ensurenl=False)
+        except ClassNotFound:
+            log.debug("no Pygments lexer for %r", alias)
+            return None
 
 
 @functools.lru_cache(maxsize=1)
 def _formatter() -> HtmlFormatter:
-    from pygments.formatters import HtmlFormatter
+    with PYGMENTS:
+        from pygments.formatters.html import HtmlFormatter
 
-    return HtmlFormatter(nowrap=True)
+        return HtmlFormatter(nowrap=True)
 
 
 def highlight_lines(code: str, lexer_alias: str | None) -> list[Markup]:
-    """HTML for each line of `code` (a trailing empty line is dropped).
-
-    Pygments closes its spans at every line end, so the output splits cleanly into lines.
-    """
-    lexer = _lexer(lexer_alias) if lexer_alias else None
-    if lexer is None:
-        lines = [Markup.escape(line) for line in code.split("\n")]
-    else:
-        from pygments import highlight
-
-        lines = [Markup(line) for line in highlight(code, lexer, _formatter()).split("\n")]
+    """HTML for each line of `code` (a trailing empty line is dropped): Pygments' tokens, each in a
+    span of the class HtmlFormatter gives it (neighbours of the same classes share one span), the
+    text escaped by markupsafe, so the markup does not change with Pygments' own escaping."""
+    lines = [tokens_html(pieces) for pieces in line_tokens(code, lexer_alias)]
     source_lines = code.split("\n")
     lines = lines[: len(source_lines)]
     if len(lines) > 1 and not source_lines[-1]:
         lines.pop()
     return lines
+
+
+def tokens_html(parts: list[tuple[str, str]]) -> Markup:
+    """(CSS classes, text) pieces as HtmlFormatter writes them: neighbours of the same classes
+    share one span; a piece without classes is plain text."""
+    merged: list[list[str]] = []
+    for classes, text in parts:
+        if merged and merged[-1][0] == classes:
+            merged[-1][1] += text
+        elif text:
+            merged.append([classes, text])
+    return Markup("").join(Markup('<span class="{}">{}</span>').format(classes, text) if classes
+                           else Markup.escape(text) for classes, text in merged)
 
 
 def line_tokens(code: str, lexer_alias: str | None) -> list[list[tuple[str, str]]]:
@@ -173,11 +187,13 @@ def _palette_rules(scope: str, palette: Palette) -> list[str]:
 
 def _pygments_rules(scope: str, name: str) -> tuple[str, list[str]]:
     """The box colours and token rules of a Pygments style."""
-    from pygments.formatters import HtmlFormatter
-    from pygments.styles import get_style_by_name
     from pygments.token import Token
 
-    style = get_style_by_name(pygments_style(name))
+    with PYGMENTS:
+        from pygments.formatters.html import HtmlFormatter
+        from pygments.styles import get_style_by_name
+
+        style = get_style_by_name(pygments_style(name))
     text = style.style_for_token(Token.Text).get("color") or style.style_for_token(Token).get("color") or "000000"
     rules = HtmlFormatter(style=style).get_style_defs(scope)
     return f"background: {style.background_color}; color: #{text}", [

@@ -167,13 +167,16 @@ def canonical_language(info: str) -> str | None:
         return None
     if word in BY_ALIAS:
         return BY_ALIAS[word].name
-    from pygments.lexers import get_lexer_by_name
-    from pygments.util import ClassNotFound
+    from .highlight import PYGMENTS
 
-    try:
-        return get_lexer_by_name(word).aliases[0]
-    except ClassNotFound:
-        return None
+    with PYGMENTS:
+        from pygments.lexers import get_lexer_by_name
+        from pygments.util import ClassNotFound
+
+        try:
+            return get_lexer_by_name(word).aliases[0]
+        except ClassNotFound:
+            return None
 
 
 FILENAME_PATTERNS = tuple((pattern.lower().partition("*"), len(pattern) - pattern.count("*"), lang.name)

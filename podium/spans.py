@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import re
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
-from .highlight import highlight_lines, line_tokens
+from .highlight import highlight_lines, line_tokens, tokens_html
 
 SPAN = re.compile(r"([^`])`([^`]+?)`")
 """remark's pattern: (the character before, the highlighted text)."""
@@ -63,18 +63,6 @@ def _cut(pieces: list[tuple[str, str]], spans: Spans) -> list[tuple[int | None, 
     return parts
 
 
-def _tokens_html(parts: list[tuple[str, str]]) -> Markup:
-    """Token spans as HtmlFormatter writes them: neighbours of the same classes share one span."""
-    merged: list[list[str]] = []
-    for classes, text in parts:
-        if merged and merged[-1][0] == classes:
-            merged[-1][1] += text
-        elif text:
-            merged.append([classes, text])
-    return Markup("").join(Markup('<span class="{}">{}</span>').format(classes, text) if classes else escape(text)
-                           for classes, text in merged)
-
-
 def _line_html(pieces: list[tuple[str, str]], spans: Spans) -> Markup:
     groups: list[tuple[int | None, list[tuple[str, str]]]] = []
     for inside, classes, text in _cut(pieces, spans):
@@ -82,8 +70,8 @@ def _line_html(pieces: list[tuple[str, str]], spans: Spans) -> Markup:
             groups.append((inside, []))
         groups[-1][1].append((classes, text))
     return Markup("").join(
-        Markup('<span class="{}">{}</span>').format(HIGHLIGHTED, _tokens_html(parts)) if inside is not None
-        else _tokens_html(parts) for inside, parts in groups)
+        Markup('<span class="{}">{}</span>').format(HIGHLIGHTED, tokens_html(parts)) if inside is not None
+        else tokens_html(parts) for inside, parts in groups)
 
 
 def spanned_lines(code: str, lexer_alias: str | None) -> list[Markup]:

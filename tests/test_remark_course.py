@@ -159,3 +159,30 @@ def test_session_6_in_a_folder_shows_the_slides_of_the_flat_file(tmp_path: Path)
         assert result.returncode == 0, result.stderr
     ours = read_slides(page(folder / "site", "6"))
     assert len(ours) == 27 and ours == read_slides(page(flat / "site", "06-docker-compose"))
+
+
+def test_check_reads_the_course_as_remark_shows_it(built, tmp_path: Path, http_root) -> None:
+    """No error in the course as it is (a `*` line of a highlightLines page is checked without its
+    star); a page's missing stylesheet is an error at its line, a remote one is checked online."""
+    site, _ = built
+    result = run_build("check", "--no-layout", cwd=site.parent)
+    assert result.returncode == 0, result.stdout
+    assert "error" not in result.stdout
+    served = tmp_path / "served"
+    served.mkdir()
+    (served / "here.css").write_text("h1 { color: red }", encoding="utf-8")
+    base = http_root(served)
+    folder = tmp_path / "training"
+    shutil.copytree(COURSE, folder)
+    page_6 = folder / "6" / "index.html"
+    text = page_6.read_text(encoding="utf-8").replace(
+        '<link rel="stylesheet" href="../common/course.css">',
+        f'<link rel="stylesheet" href="../common/gone.css">\n    <link rel="stylesheet" href="{base}here.css">\n'
+        f'    <link rel="stylesheet" href="{base}gone.css">')
+    page_6.write_text(text, encoding="utf-8")
+    result = run_build("check", "--no-layout", "--online", cwd=folder)
+    assert result.returncode == 1
+    lines = [line for line in result.stdout.splitlines() if line.startswith("6/index.html")]
+    assert lines == [
+        "6/index.html:11:1: error: '../common/gone.css' does not exist; did you mean 'course.css'? [missing-file]",
+        f"6/index.html:13:1: error: broken: {base}gone.css (404 Not Found) [link-broken] (slide 1)"]

@@ -14,7 +14,7 @@ from typing import Iterator
 from ..diagnostics import Diagnostic, did_you_mean
 from ..languages import canonical_language, infer_language
 from ..model import SourceText
-from ..plugins.code import CODE_TOKENS, text_before
+from ..plugins.code import CODE_TOKENS, text_before, typed_code
 from .deck import CheckedDeck
 from .samples import validate_sample
 
@@ -71,12 +71,14 @@ def check_block(tokens: list, index: int, source: SourceText, env: dict, slide: 
     if markers.skip:
         return
     info = token.info.strip().split()[0] if token.type == "fence" and token.info.strip() else ""
-    language = markers.language or infer_language(info, token.content, text_before(tokens, index, lines)).language
+    language = markers.language or infer_language(info, typed_code(token.content, env),
+                                                  text_before(tokens, index, lines)).language
     if language is None:
         return
     start = token.map[0] + (1 if token.type == "fence" else 0)
-    code_lines = token.content.split("\n")
-    found = validate_sample(language, token.content)
+    code = typed_code(token.content, env)
+    code_lines = code.split("\n")
+    found = validate_sample(language, code)
     if markers.expect_error:
         if not any(p.severity == "error" for p in found):
             yield Diagnostic(source.location(token.map[0], 1), "error", "expected-error",

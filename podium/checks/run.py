@@ -84,7 +84,8 @@ def _check_deck(project: Project, session: Session, kinds: tuple[str, ...], sess
     if deck is None:
         return DeckReport(None, tuple(found), (), ())
     report = found.append if "parse" in kinds else (lambda item: None)
-    options = MarkdownOptions(session.options.highlight_lines, sessions, links_only=True)
+    options = MarkdownOptions(session.options.highlight_lines, sessions, links_only=True,
+                              highlight_spans=session.options.highlight_spans)
     checked = CheckedDeck.of(deck, tuple(parse_deck(deck, options, report, remember=False)))
     links: tuple = ((), (), (), ())
     if "links" in kinds:
@@ -158,7 +159,15 @@ def run_checks(project: Project, kinds: Iterable[str] = KINDS, only: Iterable[st
                 summaries[deck.stem] = DeckSummary.of(deck)
     found = list(finding) + [d for r in reports for d in r.diagnostics]
     found += resolve_session_links([link for r in reports for link in r.session_links], summaries)
-    found += check_external([ref for r in reports for ref in r.external], online, cache_dir)
+    external = [ref for r in reports for ref in r.external]
+    if "links" in kinds:
+        from .pages import page_uses
+
+        for session in chosen:
+            missing, remote = page_uses(session)
+            found += missing
+            external += remote
+    found += check_external(external, online, cache_dir)
     if "layout" in kinds:
         from .layout import check_layout
 

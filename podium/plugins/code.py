@@ -18,7 +18,7 @@ from markupsafe import Markup, escape
 
 from ..highlight import highlight_lines
 from ..languages import canonical_language, infer_language, pygments_lexer_name, sniff_language
-from ..spans import spanned_lines
+from ..spans import parse_line, spanned_lines
 
 CODE_TOKENS = ("fence", "code_block")
 PLAIN_LABELS = frozenset({"no-highlight", "nohighlight", "plain", "text"})
@@ -76,17 +76,30 @@ def shown_code(token: Token, env: dict) -> str:
     return token.content + "\n" * max(0, following - last)
 
 
+def unmarked(code: str, env: dict) -> tuple[str, set[int]]:
+    """The code without the `*` that marks highlighted lines (with `highlight_lines`), and those lines."""
+    marked: set[int] = set()
+    if not env.get("podium_highlight_lines"):
+        return code, marked
+    lines = code.split("\n")
+    for number, line in enumerate(lines):
+        if line.startswith("*"):
+            marked.add(number)
+            lines[number] = "  " + line[2:] if line.startswith("* ") else line[1:]  # remark: /^\*( )?/ -> $1$1
+    return "\n".join(lines), marked
+
+
+def typed_code(code: str, env: dict) -> str:
+    """The code as a student types it: without `*` line markers and the backticks of spans."""
+    code, _ = unmarked(code, env)
+    if env.get("podium_highlight_spans"):
+        code = "\n".join(parse_line(line)[0] for line in code.split("\n"))
+    return code
+
+
 def _render_code(self, tokens: list[Token], index: int, options, env: dict) -> str:
     token = tokens[index]
-    code = shown_code(token, env)
-    marked: set[int] = set()
-    if env.get("podium_highlight_lines"):
-        lines = code.split("\n")
-        for number, line in enumerate(lines):
-            if line.startswith("*"):
-                marked.add(number)
-                lines[number] = "  " + line[2:] if line.startswith("* ") else line[1:]  # remark: /^\*( )?/ -> $1$1
-        code = "\n".join(lines)
+    code, marked = unmarked(shown_code(token, env), env)
     label, language = shown_language(tokens, index, env)
     boxed = language is not None or (label and label.lower() not in PLAIN_LABELS)
     lines_of = spanned_lines if env.get("podium_highlight_spans") else highlight_lines
