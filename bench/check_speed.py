@@ -10,7 +10,11 @@ Offline part: `python build.py check --no-layout` on a 1,026-slide course (38 co
 then `python build.py check` on the same course, which also lays every slide out in Chromium
 (overflow and contrast), and the layout checks alone.
 
-    python bench/check_speed.py [--only online|offline|layout]
+Lab part: the same check, in this process, on a course of 50 copies of session 6 each with its lab
+folder (its four lab files, written by `sync --to files`: 200 lab files), with and without the
+lab checks (drift and coherence).
+
+    python bench/check_speed.py [--only online|offline|layout|lab]
 """
 
 from __future__ import annotations
@@ -244,9 +248,37 @@ def layout_check_figures(runs: int = 3) -> dict[str, float | int]:
         return {"whole": median(whole), "alone": median(alone), "slides": slides, "found": len(found)}
 
 
+def lab_check_figures(runs: int = 5) -> dict[str, float | int]:
+    """Median seconds of `run_checks` (no layout, no cache) with and without the lab checks, runs
+    alternating, on 50 sessions with 4 lab files each."""
+    from common import make_course, median
+
+    from podium.checks.run import KINDS, run_checks
+    from podium.project import load_project
+    from podium.sync import sync
+
+    with tempfile.TemporaryDirectory(prefix="podium-lab-") as tmp:
+        folder = Path(tmp)
+        make_course(folder / "slides", copies=50)
+        project, _ = load_project(folder / "slides", folder / "site")
+        changes, _ = sync(project, "files")
+        without = [k for k in KINDS if k not in ("layout", "lab")]
+        with_lab = [*without, "lab"]
+        timings: dict[str, list[float]] = {"with": [], "without": []}
+        found = []
+        for _ in range(runs):
+            for name, kinds in (("without", without), ("with", with_lab)):
+                start = time.perf_counter()
+                found = run_checks(project, kinds=kinds)
+                timings[name].append(time.perf_counter() - start)
+        lab_findings = [d for d in found if d.code.startswith("lab-")]
+        return {"with": median(timings["with"]), "without": median(timings["without"]), "files": len(changes),
+                "findings": len(lab_findings)}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", choices=("online", "offline", "layout"), help="measure one part only")
+    parser.add_argument("--only", choices=("online", "offline", "layout", "lab"), help="measure one part only")
     args = parser.parse_args()
     if args.only in (None, "online"):
         online_figures()
@@ -261,6 +293,12 @@ def main() -> int:
         print(f"check with the layout checks, {figures['slides']} slides (python build.py check, median of 3): "
               f"{figures['whole']:.2f} s (target < 20 s); the layout checks alone: {figures['alone']:.2f} s, "
               f"{figures['found']} finding(s)")
+    if args.only in (None, "lab"):
+        figures = lab_check_figures()
+        print(f"lab checks on {figures['files']} lab files of 50 sessions (run_checks, median of 5, alternating): "
+              f"{figures['with']:.3f} s with them, {figures['without']:.3f} s without: "
+              f"{figures['with'] - figures['without']:.3f} s added (target < 0.5 s); "
+              f"{figures['findings']} lab finding(s)")
     return 0
 
 

@@ -57,8 +57,10 @@ class BuildResult:
 def render_settings(project: Project, sessions: frozenset[str], options: CourseOptions | None = None) -> RenderSettings:
     """Rendering settings from the course options (or a session's own, `options`)."""
     options = options or project.options
-    markdown = MarkdownOptions(options.highlight_lines, sessions, options.highlight_language, options.highlight_spans)
-    return RenderSettings(markdown, options.highlight_style, project.notes and options.include_presenter_notes)
+    markdown = MarkdownOptions(options.highlight_lines, sessions, options.highlight_language, options.highlight_spans,
+                               code_buttons=options.code_buttons)
+    return RenderSettings(markdown, options.highlight_style, project.notes and options.include_presenter_notes,
+                          lab=options.code_buttons, course_folders=(project.slides_dir, project.root))
 
 
 def render_session(project: Project, session: Session, sessions: frozenset[str]) -> tuple[RenderedDeck | None, list[Diagnostic]]:

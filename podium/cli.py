@@ -62,6 +62,11 @@ def make_parser(prog: str = "podium") -> argparse.ArgumentParser:
                      help="a handout: the last step of each -- build, its notes beside each slide, rows packed "
                      "on paper")
     pdf.add_argument("--paper", choices=("a4", "letter"), help="the handout's paper (default: a4)")
+    sync = commands.add_parser("sync", help="make the code on the slides and the lab's files equal again")
+    _common(sync)
+    sync.add_argument("--to", choices=("slides", "files"), default="slides",
+                      help="rewrite the slides' blocks from the files (default), or the files from the slides")
+    sync.add_argument("--dry-run", action="store_true", help="say what would change, change nothing")
     new = commands.add_parser("new", help="write a starter course into a new folder")
     new.add_argument("folder", metavar="DIR", help="the course's folder (made if missing; it must be empty)")
     return parser
@@ -77,7 +82,7 @@ def print_diagnostics(items: Sequence[Diagnostic], quiet: bool = False) -> None:
     for item in sort_diagnostics(items):
         if quiet and item.severity != "error":
             continue
-        print(item, file=sys.stderr)
+        print(item.full_text(), file=sys.stderr)
 
 
 def _load(args: argparse.Namespace, **extra: object):
@@ -258,8 +263,27 @@ def cmd_new(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_sync(args: argparse.Namespace) -> int:
+    from .sync import sync
+
+    project, problems = _load(args)
+    if project is None:
+        return EXIT_USAGE
+    if problems:
+        print_diagnostics(problems, args.quiet)
+        return EXIT_ERRORS
+    changes, notes = sync(project, args.to, args.dry_run)
+    print_diagnostics(notes, args.quiet)
+    for change in changes:
+        print(("would change " if args.dry_run else "") + change.what)
+    if not args.quiet:
+        done = "would change" if args.dry_run else "changed"
+        print(f"{done} {len(changes)} file(s)" if changes else "the slides and the lab's files are equal")
+    return EXIT_OK
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {"build": cmd_build, "serve": cmd_serve, "check": cmd_check,
-                                                            "pdf": cmd_pdf, "new": cmd_new}
+                                                            "pdf": cmd_pdf, "sync": cmd_sync, "new": cmd_new}
 
 
 def main(argv: Sequence[str] | None = None, prog: str = "podium") -> int:

@@ -99,6 +99,7 @@ SCHEMA: dict[str, Any] = {
     "highlight_language": _language,
     "highlight_lines": _type(bool, "true or false"),
     "highlight_spans": _type(bool, "true or false"),
+    "code_buttons": _type(bool, "true or false"),
     "slide_number_format": _type(str, "a string such as '%current% / %total%'"),
     "count_incremental_slides": _type(bool, "true or false"),
     "exclude_classes": _strings,
@@ -137,6 +138,8 @@ class CourseOptions:
     """Highlight code lines that start with `*`."""
     highlight_spans: bool = False
     """Highlight text between backticks inside code, backticks removed (remark's highlightSpans)."""
+    code_buttons: bool = True
+    """Copy and download buttons on the code blocks of the pages (for students)."""
     slide_number_format: str = "%current% / %total%"
     """Text of the slide number."""
     count_incremental_slides: bool = True

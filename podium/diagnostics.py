@@ -28,10 +28,16 @@ class Diagnostic:
     """One sentence, no trailing period."""
     slide: int | None = None
     """1-based position of the slide in its deck (as in `#N`), when the problem is on a slide."""
+    detail: str = ""
+    """More lines that show the problem (a short diff); text output prints them indented under it."""
 
     def __str__(self) -> str:
         where = f" (slide {self.slide})" if self.slide is not None else ""
         return f"{self.location}: {self.severity}: {self.message} [{self.code}]{where}"
+
+    def full_text(self) -> str:
+        """The one line, and the detail lines under it, indented."""
+        return str(self) + "".join(f"\n    {line}" for line in self.detail.splitlines())
 
     @property
     def sort_key(self) -> tuple:

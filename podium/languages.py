@@ -211,6 +211,17 @@ def _is_filename(token: str) -> bool:
     return True
 
 
+def label_fits_file(label: str, name: str) -> bool:
+    """Whether a block labelled `label` can be the file `name` that the text before it names: a
+    `python` block after a sentence naming `theme.css` is not that file. No label, a plain one or
+    one of an unknown language fits any file."""
+    labelled = canonical_language(label) if label.strip() else None
+    named = language_from_filename(name)
+    if labelled is None or named is None or labelled == "text":
+        return True
+    return labelled == named or {labelled, named} <= YAML_FAMILY
+
+
 def filename_hint(text_before: str) -> str | None:
     """The file named last in the few lines before a code block, e.g. `app.py`."""
     window: list[str] = []

@@ -40,6 +40,8 @@ class MarkdownOptions:
     """Language of code blocks without a label (`auto`: inferred); empty leaves them plain, as remark."""
     highlight_spans: bool = False
     """Text between backticks inside code is highlighted, the backticks removed (remark's highlightSpans)."""
+    code_buttons: bool = False
+    """Copy (and, for a lab file, download) buttons on every code block."""
     site_root: str = "../"
     """The relative URL from the deck's page to the site's root (empty for the session there)."""
     annotate: bool = False
@@ -148,6 +150,7 @@ def _new_state(text: str, options: MarkdownOptions) -> StateCore:
     env: dict = {"podium_source_lines": text.split("\n"), "podium_highlight_lines": options.highlight_lines,
                  "podium_highlight_language": options.highlight_language, "podium_annotate": options.annotate,
                  "podium_highlight_spans": options.highlight_spans, "podium_site_root": options.site_root,
+                 "podium_code_buttons": options.code_buttons,
                  "podium_links_only": options.links_only,
                  "podium_sessions": options.sessions, "podium_problems": problems}
 
@@ -191,7 +194,8 @@ def parse_deck(deck: Deck, options: MarkdownOptions, report: Report, remember: b
             for key, value in references_of[text].items():
                 references.setdefault(key, value)
     context = (options.highlight_lines, options.highlight_language, options.highlight_spans, options.annotate,
-               options.sessions, options.site_root, options.links_only, repr(sorted(references.items())),
+               options.sessions, options.site_root, options.code_buttons, options.links_only,
+               repr(sorted(references.items())),
                tuple((name, id(macro)) for name, macro in MACROS.items()))
     parsed = []
     for slide in deck.slides:

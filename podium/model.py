@@ -191,3 +191,5 @@ class RenderedDeck:
     """Highlight styles the deck uses."""
     assets: Mapping[str, Path]
     """Local files the deck references: URL as written (relative) -> file to copy."""
+    lab: Mapping[str, Path | str] = field(default_factory=dict)
+    """The session's lab for students, by name in the deck's folder: a file to copy, or a block's text."""

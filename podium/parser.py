@@ -16,8 +16,8 @@ COMMENT_PROPERTY = re.compile(r"<!--\s*([-\w]+)\s*:(.*?)-->")
 VARIABLE = re.compile(r"(\\?)\{\{\s*([^{}\n]*?)\s*\}\}")
 CONTENT_SLOT = re.compile(r"\{\{\s*content\s*\}\}")
 NOT_INHERITED = ("name", "layout", "count")
-RESERVED_COMMENTS = ("check",)
-"""`<!-- check: ... -->` markers belong to the checker, not to the slide's properties."""
+RESERVED_COMMENTS = ("check", "file")
+"""`<!-- check: ... -->` and `<!-- file: ... -->` markers belong to the checker, not to the slide's properties."""
 
 
 @dataclass(frozen=True, slots=True)

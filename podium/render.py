@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -31,6 +31,10 @@ class RenderSettings:
     """The course's highlight style; slides override it with `highlight-style:`."""
     notes: bool = True
     """False publishes the decks without presenter notes."""
+    lab: bool = False
+    """Collect the session's lab for students (its files and the files its code blocks name)."""
+    course_folders: tuple[Path, ...] = ()
+    """Where a lab file a slide names is looked for after the session's own lab folder."""
 
 
 def background_style(slide: Slide) -> str:
@@ -99,6 +103,17 @@ def page_assets(session: Session) -> dict[str, Path]:
     return found
 
 
+DOWNLOAD = re.compile(r'<a class="podium-download" href="([^"]*)"[^>]*>[^<]*</a>')
+"""A code block's download link (podium.plugins.code)."""
+
+
+def published_only(html: Markup, lab: dict) -> Markup:
+    """The slide's HTML without download links to files the site does not publish."""
+    if "podium-download" not in html:
+        return html
+    return Markup(DOWNLOAD.sub(lambda m: m.group(0) if Markup(m.group(1)).unescape() in lab else "", html))
+
+
 def render_deck(deck: Deck, settings: RenderSettings, report: Report) -> RenderedDeck:
     """Render every slide of a deck."""
     parsed = parse_deck(deck, settings.markdown, report)
@@ -113,4 +128,12 @@ def render_deck(deck: Deck, settings: RenderSettings, report: Report) -> Rendere
     first = deck.slides[0].properties.get("title") if deck.slides else None
     page = deck.session.title if deck.session is not None else None
     title = page or first or first_heading(parsed) or deck.stem
-    return RenderedDeck(deck, title, tuple(slides), frozenset(styles), _assets(deck, parsed, report))
+    assets = _assets(deck, parsed, report)
+    lab = {}
+    if settings.lab and deck.session is not None:
+        from .lab import deck_blocks, published_lab
+
+        lab = published_lab(deck.session, deck_blocks(parsed), settings.course_folders, assets.values())
+    if settings.markdown.code_buttons:
+        slides = [replace(s, html=published_only(s.html, lab)) for s in slides]
+    return RenderedDeck(deck, title, tuple(slides), frozenset(styles), assets, lab)

@@ -53,6 +53,7 @@ class SessionContext(TypedDict):
     title: str
     count: int
     href: str
+    lab: str
 
 
 class IndexContext(TypedDict):
@@ -110,7 +111,8 @@ def deck_config(project: Project, rendered: RenderedDeck) -> dict:
     planned = (deck.slides[0].properties.get("duration") if deck.slides else None) or options.duration
     return {"ratio": options.ratio, "slideNumberFormat": options.slide_number_format,
             "navigation": options.navigation, "duration": parse_duration(planned) or 0 if planned else 0,
-            "title": rendered.title, "deck": deck.stem, "names": dict(deck.names), "total": deck.total}
+            "title": rendered.title, "deck": deck.stem, "names": dict(deck.names), "total": deck.total,
+            "lab": LAB_ZIP if rendered.lab else ""}
 
 
 def deck_context(project: Project, rendered: RenderedDeck) -> DeckContext:
@@ -128,7 +130,7 @@ def deck_context(project: Project, rendered: RenderedDeck) -> DeckContext:
             "static": static, "stylesheets": stylesheets(project, static) + page_stylesheets(rendered),
             "page_styles": [Markup(css) for css, _ in session.styles] if session else [],
             "runtime_css": runtime_css(project, rendered.styles),
-            "ratio": options.ratio, "total": total, "slides": slides,
+            "ratio": options.ratio, "total": total, "slides": slides, "code_buttons": options.code_buttons,
             "config": deck_config(project, rendered)}
 
 
@@ -174,6 +176,7 @@ def index_context(project: Project, decks: list[RenderedDeck]) -> IndexContext:
     sessions: list[SessionContext] = [{
         "number": session_number(r.deck.stem, i + 1), "title": r.title, "count": r.deck.total,
         "href": back + site_folder(r) if site_folder(r) or back else "./",
+        "lab": (back + site_folder(r) + LAB_ZIP) if r.lab else "",
     } for i, r in enumerate(decks)]
     return {"lang": project.options.lang, "course_title": project.title, "static": back + "static/",
             "stylesheets": stylesheets(project, back + "static/"), "sessions": sessions}
@@ -197,6 +200,34 @@ def write_deck(project: Project, rendered: RenderedDeck, out: Path) -> None:
         if target.is_relative_to(out.resolve()) and target.name != "index.html":
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source, target)
+    write_lab(rendered, folder, out)
+
+
+LAB_ZIP = "lab.zip"
+"""The archive of a session's lab, beside its page."""
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+"""Every member's date: the same lab gives the same archive, byte for byte."""
+
+
+def write_lab(rendered: RenderedDeck, folder: Path, out: Path) -> None:
+    """The session's lab files for students (where a block's download link points) and `lab.zip`."""
+    if not rendered.lab:
+        return
+    import zipfile
+
+    members: list[tuple[str, bytes]] = []
+    for name, item in sorted(rendered.lab.items()):
+        target = (folder / name).resolve()
+        if not target.is_relative_to(out.resolve()) or target.name in ("index.html", LAB_ZIP):
+            continue
+        data = item.read_bytes() if isinstance(item, Path) else item.encode("utf-8")
+        members.append((name, data))
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+    with zipfile.ZipFile(folder / LAB_ZIP, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members:
+            archive.writestr(zipfile.ZipInfo(name, ZIP_TIME), data, zipfile.ZIP_DEFLATED)
 
 
 def write_index(project: Project, decks: list[RenderedDeck], out: Path) -> None:

@@ -54,12 +54,13 @@ def dump_deck(source: str, **options: object) -> str:
 
 
 def dump_render(source: str, highlight_lines: bool = False, highlight_language: str = "",
-                highlight_spans: bool = False) -> str:
+                highlight_spans: bool = False, code_buttons: bool = False) -> str:
     """The HTML of each slide, and the diagnostics."""
     deck, problems = parse_text(source)
     found: list[Diagnostic] = []
     options = MarkdownOptions(highlight_lines=highlight_lines, sessions=frozenset({"07-next"}),
-                              highlight_language=highlight_language, highlight_spans=highlight_spans)
+                              highlight_language=highlight_language, highlight_spans=highlight_spans,
+                              code_buttons=code_buttons)
     rendered = render_deck(deck, RenderSettings(options), found.append)
     out: list[str] = []
     for slide in rendered.slides:

@@ -33,7 +33,9 @@ class _Slides(HTMLParser):
             role = "number"
         elif "remark-slide-notes" in classes:
             role = "notes"
-        if self._inside("content") and not self._inside("number"):
+        elif "podium-code-tools" in classes:
+            role = "tools"                      # a code block's Copy and Download: not slide content
+        if self._inside("content") and not self._inside("number") and not self._inside("tools") and role != "tools":
             if tag == "a" and "href" in values:
                 self.slides[-1]["links"].append(values["href"])
             if tag == "img" and "src" in values:
@@ -51,9 +53,9 @@ class _Slides(HTMLParser):
     def handle_data(self, data: str) -> None:
         if not self.slides:
             return
-        if self._inside("notes"):
+        if self._inside("notes") and not self._inside("tools"):
             self.slides[-1]["notes"] += data
-        elif self._inside("content") and not self._inside("number"):
+        elif self._inside("content") and not self._inside("number") and not self._inside("tools"):
             self.slides[-1]["text"] += data
 
 

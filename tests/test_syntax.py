@@ -26,6 +26,7 @@ DUMPS = {
     "render-spans": lambda s: dump_render(s, highlight_spans=True),
     "render-spans-lines": lambda s: dump_render(s, highlight_spans=True, highlight_lines=True),
     "render-spans-off": lambda s: dump_render(s, highlight_lines=True),
+    "render-buttons": lambda s: dump_render(s, highlight_lines=True, code_buttons=True),
 }
 
 

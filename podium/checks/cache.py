@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 
 from ..diagnostics import Diagnostic
+from ..lab import CodeBlock
 from ..model import SourceLocation
 from ..sessions import Session
 from ..references import Reference
@@ -57,7 +58,15 @@ def _location(raw: list) -> SourceLocation:
 
 
 def _diagnostic(raw: dict) -> Diagnostic:
-    return Diagnostic(_location(raw["at"]), raw["severity"], raw["code"], raw["message"], raw["slide"])
+    return Diagnostic(_location(raw["at"]), raw["severity"], raw["code"], raw["message"], raw["slide"],
+                      raw.get("detail", ""))
+
+
+def _block(raw: dict) -> CodeBlock:
+    part = raw["lines"]
+    return CodeBlock(raw["text"], raw["raw"], tuple(_location(w) for w in raw["where"]), _location(raw["opening"]),
+                     raw["slide"], raw["language"], raw["name"], _location(raw["named_at"]) if raw["named_at"] else None,
+                     (part[0], part[1]) if part else None, raw["region"])
 
 
 def _reference(raw: dict) -> Reference:
@@ -76,10 +85,14 @@ def _encode(report) -> dict:
     return {
         "summary": None if summary is None else [summary.stem, sorted(summary.names), summary.count],
         "diagnostics": [{"at": _at(d.location), "severity": d.severity, "code": d.code, "message": d.message,
-                         "slide": d.slide} for d in report.diagnostics],
+                         "slide": d.slide, "detail": d.detail} for d in report.diagnostics],
         "session_links": [[refs(s.reference), s.stem, s.fragment] for s in report.session_links],
         "external": [refs(r) for r in report.external],
         "files": [list(f) for f in report.files],
+        "blocks": [{"text": b.text, "raw": b.raw, "where": [_at(w) for w in b.where], "opening": _at(b.opening),
+                    "slide": b.slide, "language": b.language, "name": b.name,
+                    "named_at": _at(b.named_at) if b.named_at else None, "lines": list(b.lines) if b.lines else None,
+                    "region": b.region} for b in report.blocks],
     }
 
 
@@ -93,11 +106,14 @@ def _decode(raw: dict):
         tuple(SessionLink(_reference(s[0]), s[1], s[2]) for s in raw["session_links"]),
         tuple(_reference(r) for r in raw["external"]),
         tuple((f[0], f[1], f[2]) for f in raw["files"]),
+        tuple(_block(b) for b in raw["blocks"]),
     )
 
 
 def _entry(cache_dir: Path, path: Path) -> Path:
-    return cache_dir / FOLDER / f"{path.name}.json"
+    """One file per session source (folder sessions' sources are all `slides.md`: the path tells them apart)."""
+    where = hashlib.sha256(str(path).encode()).hexdigest()[:12]
+    return cache_dir / FOLDER / f"{path.name}.{where}.json"
 
 
 def load(cache_dir: Path, path: Path, key: str):

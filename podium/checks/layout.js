@@ -19,6 +19,7 @@ async ({width, height}) => {
   const LEAVES = 'h1,h2,h3,h4,h5,h6,p,li,dt,dd,blockquote,pre,table,tr,img,svg,video,iframe,object,embed,canvas,' +
     'figure,hr,.remark-code-line';
   const EPSILON = 1;
+  const TOOLS = '.remark-slide-notes, .podium-code-tools';   // not slide content: notes, students' code buttons
   const style = document.createElement('style');
   style.textContent = `
     html.remark-container, body.remark-container { height: auto !important; overflow: visible !important; }
@@ -141,7 +142,7 @@ async ({width, height}) => {
     const S = scaler.getBoundingClientRect();
     const bottom = S.top + height - parseFloat(css(content).paddingBottom || '0');
     const right = S.left + width;
-    const leaves = Array.from(content.querySelectorAll(LEAVES)).filter(e => !e.closest('.remark-slide-notes') &&
+    const leaves = Array.from(content.querySelectorAll(LEAVES)).filter(e => !e.closest(TOOLS) &&
       !e.classList.contains('remark-slide-number') && shown(e));
     const flowing = leaves.filter(e => !floating(e, content));
     const report = (rule, e, amount, message) =>
@@ -191,7 +192,7 @@ async ({width, height}) => {
     const texts = [];
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
       const parent = node.parentElement;
-      if (!node.nodeValue.trim() || !parent || parent.closest('.remark-slide-notes') || !shown(parent)) continue;
+      if (!node.nodeValue.trim() || !parent || parent.closest(TOOLS) || !shown(parent)) continue;
       texts.push(node);
     }
     const outside = new Set();

@@ -12,12 +12,13 @@ FORMATS = ("text", "json", "junit")
 
 
 def as_text(items: Sequence[Diagnostic]) -> str:
-    return "".join(f"{item}\n" for item in items)
+    return "".join(f"{item.full_text()}\n" for item in items)
 
 
 def as_json(items: Sequence[Diagnostic]) -> str:
     rows = [{"path": d.location.path, "line": d.location.line, "column": d.location.column,
-             "severity": d.severity, "rule": d.code, "message": d.message, "slide": d.slide} for d in items]
+             "severity": d.severity, "rule": d.code, "message": d.message, "slide": d.slide,
+             **({"detail": d.detail} if d.detail else {})} for d in items]
     return json.dumps(rows, indent=2) + "\n"
 
 

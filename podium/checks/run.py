@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Mapping
 
 from ..diagnostics import Diagnostic, sort_diagnostics
+from ..lab import CodeBlock, deck_blocks
 from ..loader import load_deck
 from ..markdown import MarkdownOptions, parse_deck
 from ..parallel import file_size, parallel_map
@@ -20,9 +21,10 @@ from ..references import Reference
 from ..sessions import Session, find_sessions
 from .deck import CheckedDeck, DeckSummary, SessionLink
 
-KINDS = ("parse", "links", "hygiene", "code", "layout")
+KINDS = ("parse", "links", "hygiene", "code", "lab", "layout")
 """Kinds of check; `parse` is what reading the deck itself found, `layout` lays the slides out in a
-browser (over the whole course at once, see layout.py)."""
+browser (over the whole course at once, see layout.py); `lab` compares code blocks with the lab's
+files and the lab's files with each other (labcheck.py)."""
 
 Checker = Callable[[CheckedDeck], Iterable[Diagnostic]]
 
@@ -47,6 +49,8 @@ class DeckReport:
     """Its external URLs, still to check."""
     files: tuple[tuple[str, str, str | None], ...] = ()
     """Local files its links name: (folder, path, problem), looked at again before reusing the report."""
+    blocks: tuple[CodeBlock, ...] = ()
+    """Its code blocks and commands, for the lab checks (which read the lab's files each time)."""
 
 
 def check_deck(project: Project, session: Session, kinds: tuple[str, ...], sessions: frozenset[str],
@@ -94,7 +98,8 @@ def _check_deck(project: Project, session: Session, kinds: tuple[str, ...], sess
     for kind, checker in _checkers().items():
         if kind in kinds:
             found += checker(checked)
-    return DeckReport(DeckSummary.of(deck), tuple(found), tuple(links[1]), tuple(links[2]), tuple(links[3]))
+    blocks = tuple(deck_blocks(checked.parsed)) if "lab" in kinds else ()
+    return DeckReport(DeckSummary.of(deck), tuple(found), tuple(links[1]), tuple(links[2]), tuple(links[3]), blocks)
 
 
 def _check_all(project: Project, chosen: list[Session], kinds: tuple[str, ...], sessions: frozenset[str],
@@ -168,6 +173,10 @@ def run_checks(project: Project, kinds: Iterable[str] = KINDS, only: Iterable[st
             found += missing
             external += remote
     found += check_external(external, online, cache_dir)
+    if "lab" in kinds:
+        from .labcheck import check_lab
+
+        found += check_lab(project, every, {s.key: r.blocks for s, r in zip(chosen, reports)})
     if "layout" in kinds:
         from .layout import check_layout
 

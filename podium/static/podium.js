@@ -491,6 +491,10 @@
       });
       target.appendChild(element('h2', {}, ['Keyboard shortcuts']));
       target.appendChild(element('table', {}, [element('tbody', {}, rows)]));
+      if (config.lab) {                     // the session's lab files, for students
+        target.appendChild(element('p', {}, [element('a', {href: config.lab, download: '', 'class': 'podium-lab'},
+          ['Download the lab files (' + config.lab + ')'])]));
+      }
     }
 
     /* ---- scaling: one scale per area, from remark's reference size -------------------------- */
