@@ -17,7 +17,7 @@ from typing import Iterable
 from .config import CourseOptions
 from .diagnostics import Diagnostic, has_errors, sort_diagnostics
 from .loader import load_deck
-from .markdown import MarkdownOptions
+from .markdown import MarkdownOptions, ParseCache
 from .model import RenderedDeck
 from .parallel import file_size, parallel_map
 from .project import Project
@@ -63,12 +63,13 @@ def render_settings(project: Project, sessions: frozenset[str], options: CourseO
                           lab=options.code_buttons, course_folders=(project.slides_dir, project.root))
 
 
-def render_session(project: Project, session: Session, sessions: frozenset[str]) -> tuple[RenderedDeck | None, list[Diagnostic]]:
-    """Read, parse and render one session."""
+def render_session(project: Project, session: Session, sessions: frozenset[str],
+                   cache: ParseCache | None = None) -> tuple[RenderedDeck | None, list[Diagnostic]]:
+    """Read, parse and render one session (with the texts `cache` holds already parsed)."""
     deck, problems = load_deck(session, project)
     if deck is None:
         return None, problems
-    return render_deck(deck, session_settings(project, session, sessions), problems.append), problems
+    return render_deck(deck, session_settings(project, session, sessions), problems.append, cache), problems
 
 
 def session_settings(project: Project, session: Session, sessions: frozenset[str]) -> RenderSettings:
@@ -78,8 +79,9 @@ def session_settings(project: Project, session: Session, sessions: frozenset[str
     return replace(settings, markdown=replace(settings.markdown, site_root=root))
 
 
-def _render_one(session: Session, project: Project, sessions: frozenset[str]) -> tuple[RenderedDeck | None, list[Diagnostic]]:
-    return render_session(project, session, sessions)
+def _render_one(session: Session, project: Project, sessions: frozenset[str],
+                cache: ParseCache) -> tuple[RenderedDeck | None, list[Diagnostic]]:
+    return render_session(project, session, sessions, cache)
 
 
 def session_size(session: Session) -> float:
@@ -105,6 +107,8 @@ class Builder:
         """Publish the decks that built even when others failed (their last good page stays)."""
         self.decks: dict[Path, RenderedDeck] = {}
         self.problems: dict[Path, list[Diagnostic]] = {}
+        self.parsed = ParseCache()
+        """Slide texts parsed by earlier builds (kept by a forked worker only for its own pass)."""
         self._files: list[Path] | None = None
         self._sessions: dict[Path, Session] = {}
         self._finding: list[Diagnostic] = []
@@ -139,7 +143,7 @@ class Builder:
         stems = self.keys()
         paths = list(paths)
         items = [self._sessions[path] for path in paths]
-        results = parallel_map(_render_one, items, self.project, stems, weight=session_size)
+        results = parallel_map(_render_one, items, self.project, stems, self.parsed, weight=session_size)
         for path, (rendered, problems) in zip(paths, results):
             self.problems[path] = problems
             if self.keep_going and has_errors(problems):

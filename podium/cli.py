@@ -113,7 +113,13 @@ def cmd_build(args: argparse.Namespace) -> int:
     if unsafe:
         say(args, unsafe)
         return EXIT_USAGE
-    result = build(project)
+    try:
+        result = build(project)
+    except OSError as failed:
+        where = f" ({failed.filename})" if failed.filename and str(failed.filename) != str(project.out_dir) else ""
+        say(args, f"{project.out_dir}: the site could not be written: {failed.strerror or failed}{where}; "
+                  "nothing was changed there")
+        return EXIT_ERRORS
     print_diagnostics(result.diagnostics, args.quiet)
     if not result.ok:
         print(f"build failed: {sum(d.severity == 'error' for d in result.diagnostics)} error(s); "

@@ -5,13 +5,16 @@ Every page gets the dev script and its build problems injected at the start of i
 whole, so an answer is never half of an old and half of a new build. A URL never reaches a file
 outside the site: `..`, hidden names and links out of it are 404, like folders (nothing is listed).
 
-From livereload we use the websocket handler and its protocol (hello, info, reload), not its
-static file handler: that one answers 403 for paths outside its root and for folders.
+Site files go through tornado's `StaticFileHandler` (ETag revalidation, HEAD, ranges), with
+`locate` deciding what a URL may reach. From livereload we use the websocket handler and its
+protocol (hello, info, reload), not its static file handler: that one answers 403 for paths
+outside its root and for folders.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import logging
 import mimetypes
@@ -36,8 +39,12 @@ DEV_PREFIX = "/__podium__/"
 SOCKET_PATH = DEV_PREFIX + "livereload"
 SCRIPT_PATH = DEV_PREFIX + "dev.js"
 MISSING_PATH = DEV_PREFIX + "missing.js"
-DEV_SCRIPTS = {"dev.js", "missing.js"}
-"""The dev scripts every page gets: reload and place keeping, and marks on what did not load."""
+DEV_SCRIPTS = {
+    "dev.js": ("dev.js", "dev-restore.js", "dev-overlay.js", "dev-reload.js"),
+    "missing.js": ("missing.js", "missing-images.js", "missing-backgrounds.js"),
+}
+"""The dev scripts every page gets (reload and place keeping, and marks on what did not load), each
+served as the files named here joined in this order (together they are one script)."""
 TEXT_TYPES = ("text/", "application/javascript", "application/json", "image/svg+xml")
 SWAP_WAIT, SWAP_TRIES = 0.005, 200
 """While a full build swaps the site folder in, a request waits (up to 1 s) for it."""
@@ -97,48 +104,89 @@ class _HostChecked(web.RequestHandler):
             raise web.HTTPError(403)
 
 
-class SiteHandler(_HostChecked):
-    """The built site, each file read whole (never half of an old and half of a new build)."""
+class SiteHandler(_HostChecked, web.StaticFileHandler):
+    """The built site, through tornado's static file handler (ETag, 304, HEAD, ranges), each file
+    read whole first (never half of an old and half of a new build) and served from memory, pages
+    with the dev snippet in them. `locate` decides what a URL may reach; folders are not listed."""
 
     def initialize(self, live: LiveBuild, root: Path, snippet: Callable[[str], bytes]) -> None:
-        self.live, self.root, self.snippet = live, root, snippet
+        super().initialize(path=str(root))
+        self.live, self.site, self.snippet = live, root, snippet
+        self.found: Path | None = None
+        self.data = b""
 
     def set_default_headers(self) -> None:
         self.set_header("Cache-Control", "no-cache")  # kept, but checked (ETag) on every use
         self.set_header("X-Content-Type-Options", "nosniff")
 
-    async def get(self, path: str) -> None:
+    async def get(self, path: str, include_body: bool = True) -> None:
         for _ in range(SWAP_TRIES):
             try:
-                return self._respond(path)
+                found = self._load(path)
             except (FileNotFoundError, NotADirectoryError):  # the site folder is being swapped
                 await asyncio.sleep(SWAP_WAIT)
+                continue
+            if found == "redirect":
+                return self.redirect("/" + quote(path) + "/")
+            if found is None:
+                return self.send_error(404)
+            return await super().get(path, include_body)
         self.send_error(503)
 
-    head = get
-
-    def _respond(self, path: str) -> None:
-        if self.live.published and not self.root.is_dir():
-            raise FileNotFoundError(self.root)
-        found = locate(self.root, path)
+    def _load(self, path: str) -> Path | str | None:
+        """What `path` names (a file, "redirect" or None), the file's answer read into `data`."""
+        if self.live.published and not self.site.is_dir():
+            raise FileNotFoundError(self.site)
+        found = locate(self.site, path)
         page = page_of(path, self.live.index, ROOT in self.live.stems)
-        if found == "redirect":
-            return self.redirect("/" + quote(path) + "/")
         errors = self.live.errors
         if found is None and (page == COURSE or page in self.live.stems) and (page in errors or COURSE in errors):
             found = DEV_FOLDER / "failed.html"
-        if not isinstance(found, Path):
-            return self.send_error(404)
-        data = found.read_bytes()
-        kind = mimetypes.guess_type(found.name)[0] or "application/octet-stream"
-        if kind == "text/html" and page is not None:
-            data = data.replace(b"<head>", b"<head>\n" + self.snippet(page), 1)
-        self.set_header("Content-Type", kind + ("; charset=utf-8" if kind.startswith(TEXT_TYPES) else ""))
-        self.finish(data)
+        if isinstance(found, Path):
+            data = found.read_bytes()
+            if _media_type(found) == "text/html" and page is not None:
+                data = data.replace(b"<head>", b"<head>\n" + self.snippet(page), 1)
+            self.found, self.data = found, data
+        return found
+
+    # What tornado's handler would read from the file again is taken from what `_load` read.
+
+    def validate_absolute_path(self, root: str, absolute_path: str) -> str | None:
+        return str(self.found)  # `locate` has refused what is outside the site
+
+    def get_content_size(self) -> int:
+        return len(self.data)
+
+    def get_content(self, abspath: str, start: int | None = None,  # type: ignore[override]
+                    end: int | None = None) -> bytes:
+        return self.data[start:end]
+
+    def compute_etag(self) -> str | None:
+        return f'"{hashlib.sha1(self.data).hexdigest()}"'
+
+    def get_modified_time(self) -> None:
+        """None: no Last-Modified, as a page also changes with the build's errors (in its
+        snippet) while its file stays the same; only the ETag tells."""
+        return None
+
+    def should_return_304(self) -> bool:
+        return bool(self.request.headers.get("If-None-Match")) and self.check_etag_header()
+
+    def get_cache_time(self, path: str, modified: object, mime_type: str) -> int:
+        return 0  # never cached without asking, even with a `?v=` in the URL
+
+    def get_content_type(self) -> str:
+        assert self.found is not None
+        kind = _media_type(self.found)
+        return kind + ("; charset=utf-8" if kind.startswith(TEXT_TYPES) else "")
 
     def write_error(self, status_code: int, **kwargs: object) -> None:
         self.set_header("Content-Type", "text/plain; charset=utf-8")
         self.finish(f"{status_code} {self._reason}\n")
+
+
+def _media_type(path: Path) -> str:
+    return mimetypes.guess_type(path.name)[0] or "application/octet-stream"
 
 
 class DevScriptHandler(_HostChecked):
@@ -149,16 +197,19 @@ class DevScriptHandler(_HostChecked):
             raise web.HTTPError(404)
         self.set_header("Content-Type", "text/javascript; charset=utf-8")
         self.set_header("Cache-Control", "no-cache")
-        self.finish((DEV_FOLDER / name).read_bytes())
+        self.finish(b"".join((DEV_FOLDER / part).read_bytes() for part in DEV_SCRIPTS[name]))
 
 
-class ReloadSocket(LiveReloadHandler):
+class ReloadSocket(_HostChecked, LiveReloadHandler):
     """livereload's websocket, accepting pages of this server only. A page that says which it is
-    (livereload's `info`) is sent what the layout check last found on its slides."""
+    (livereload's `info`) is sent what the layout check last found on its slides.
+
+    The Host is checked in `prepare`, before any origin check: tornado (from 6.6) does not call
+    `check_origin` when Origin and Host agree, as they do for a page of another site that reaches
+    the server through a DNS name of its own pointing at 127.0.0.1."""
 
     def check_origin(self, origin: str) -> bool:
-        if self.settings.get("loopback_only") and not loopback_host(self.request.host):
-            return False
+        # livereload's own handler accepts every origin; tornado's accepts the same origin only.
         return WebSocketHandler.check_origin(self, origin)
 
     def on_message(self, message: str | bytes) -> None:

@@ -11,7 +11,6 @@ from typing import Iterable, Literal
 from .model import SourceLocation
 
 Severity = Literal["error", "warning", "info"]
-SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,13 +24,12 @@ from .markdown import ParsedSlide
 from .model import SourceLocation
 from .plugins.code import CODE_TOKENS, file_mark, text_before, typed_code
 from .sessions import FOLDER_SOURCE, Session
+from .textscan import INLINE_CODE
 
 REGION = re.compile(r"\bregion\s*:\s*([\w.-]+)")
 END_REGION = re.compile(r"\bend\s*region\b", re.IGNORECASE)
 COMMAND = re.compile(r"^\s*(?:\$\s+|sudo\s+)?(?:docker|docker-compose|kubectl|pip3?|python3?|helm|podman)\s")
 """Inline code that is a command a student runs (what the lab's coherence looks at)."""
-INLINE_CODE = re.compile(r"(`+)(?!`)(.+?)(?<!`)\1(?!`)")
-"""Inline code in a paragraph's text (read from the text: a check parses inline text lazily)."""
 SKIPPED_FOLDERS = re.compile(r"^[._]|^(node_modules|site|__pycache__)$")
 
 

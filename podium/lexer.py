@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from .diagnostics import Diagnostic
 from .model import LexResult, RawSlide, SourceLocation, SourceText
+from .textscan import bracket_matches
 
 SLIDE_SEPARATORS = {"---": False, "--": True}
 """Separator line -> whether the new slide continues the previous one (an incremental step)."""
@@ -35,18 +36,6 @@ def normalize(text: str) -> str:
     if common == 0:
         return text
     return "\n".join(line[common:] if line.strip() else line[: max(0, len(line) - common)].lstrip(" \t") for line in lines)
-
-
-def bracket_matches(text: str) -> dict[int, int]:
-    """Offset of every `[` -> offset of its balancing `]` (every bracket counts, as in remark)."""
-    matches: dict[int, int] = {}
-    stack: list[int] = []
-    for match in re.finditer(r"[\[\]]", text):
-        if match.group() == "[":
-            stack.append(match.start())
-        elif stack:
-            matches[stack.pop()] = match.start()
-    return matches
 
 
 @dataclass(slots=True)

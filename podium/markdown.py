@@ -19,6 +19,7 @@ from .plugins.autolinks import autolinks_plugin
 from .plugins.code import code_plugin
 from .plugins.content_classes import content_classes_plugin
 from .plugins.definitions import definitions_plugin
+from .plugins.env import KEY, MarkdownOptions, PodiumEnv, Problem
 from .plugins.headings import tight_headings_plugin
 from .plugins.lines import lines_plugin
 from .plugins.links import session_links_plugin
@@ -26,29 +27,6 @@ from .plugins.macros import MACROS, macros_plugin
 
 PLUGINS = (content_classes_plugin, macros_plugin, tight_headings_plugin, autolinks_plugin, code_plugin,
            session_links_plugin, definitions_plugin, lines_plugin)
-
-
-@dataclass(frozen=True, slots=True)
-class MarkdownOptions:
-    """Course settings that change how Markdown renders."""
-
-    highlight_lines: bool = False
-    """Lines of code starting with `*` are highlighted (remark's highlightLines)."""
-    sessions: frozenset[str] = frozenset()
-    """Stems of the course's sessions, for links between them."""
-    highlight_language: str = ""
-    """Language of code blocks without a label (`auto`: inferred); empty leaves them plain, as remark."""
-    highlight_spans: bool = False
-    """Text between backticks inside code is highlighted, the backticks removed (remark's highlightSpans)."""
-    code_buttons: bool = False
-    """Copy (and, for a lab file, download) buttons on every code block."""
-    site_root: str = "../"
-    """The relative URL from the deck's page to the site's root (empty for the session there)."""
-    annotate: bool = False
-    """For the layout check: elements carry the source line they come from (`data-podium-line`)."""
-    links_only: bool = False
-    """For checking, not rendering: inline text that cannot hold a link, image, raw HTML or macro
-    (no `[`, `<` or `://` in it) is left unparsed."""
 
 
 @dataclass(slots=True)
@@ -115,10 +93,11 @@ def normalize_link_text(url: str) -> str:
 
 def _inline_with_lines(state: StateCore) -> None:
     """The core inline step, telling plugins which line each inline run starts on."""
-    links_only = state.env.get("podium_links_only")
+    own: PodiumEnv = state.env.setdefault(KEY, PodiumEnv())  # an env made elsewhere gets a default
+    links_only = own.options.links_only
     for token in state.tokens:
         if token.type == "inline":
-            state.env["podium_line"] = token.map[0] if token.map else 0
+            own.line = token.map[0] if token.map else 0
             token.children = []
             if links_only and not LINK_MARKS.search(token.content):
                 continue
@@ -138,27 +117,43 @@ def markdown_parser() -> MarkdownIt:
 
 
 Report = Callable[[Diagnostic], None]
-_PARSED: dict[tuple, ParsedText] = {}
-_REFERENCES: dict[str, dict] = {}
-CACHE_LIMIT = 50_000
+
+
+class ParseCache:
+    """Texts parsed by earlier passes of one build (the dev server keeps its builder's across
+    rebuilds): a rebuild after an edit parses only the slides that changed. A parse is found again
+    only in the same context: the same Markdown options, the deck's reference definitions and the
+    macros; `key` says what that is."""
+
+    LIMIT = 50_000
+    """Texts kept at most; past it the cache starts again empty."""
+
+    def __init__(self) -> None:
+        self.parsed: dict[tuple, ParsedText] = {}
+        self.references: dict[str, dict] = {}
+
+    @staticmethod
+    def key(text: str, options: MarkdownOptions, references: dict) -> tuple:
+        """What a parse of `text` depends on."""
+        return (text, options, repr(sorted(references.items())),
+                tuple((name, id(macro)) for name, macro in MACROS.items()))
+
+    def trim(self) -> None:
+        if len(self.parsed) > self.LIMIT:
+            self.parsed.clear()
+            self.references.clear()
 
 
 def _new_state(text: str, options: MarkdownOptions) -> StateCore:
     """A core state for `text`, with the block phase (which finds reference definitions) done."""
     md = markdown_parser()
-    problems: list[tuple[int, int, str, str]] = []
-    env: dict = {"podium_source_lines": text.split("\n"), "podium_highlight_lines": options.highlight_lines,
-                 "podium_highlight_language": options.highlight_language, "podium_annotate": options.annotate,
-                 "podium_highlight_spans": options.highlight_spans, "podium_site_root": options.site_root,
-                 "podium_code_buttons": options.code_buttons,
-                 "podium_links_only": options.links_only,
-                 "podium_sessions": options.sessions, "podium_problems": problems}
+    own = PodiumEnv(options, text.split("\n"))
 
     def report(line: int, column: int, code: str, message: str, name: str, choices: tuple[str, ...]) -> None:
-        problems.append((env.get("podium_line", 0) + line, column, code, message + did_you_mean(name, choices)))
+        own.problems.append((own.line + line, column, code, message + did_you_mean(name, choices)))
 
-    env["podium_report"] = report
-    state = StateCore(text, md, env)
+    own.report = report
+    state = StateCore(text, md, {KEY: own})
     for rule in _rules()[0]:
         rule(state)
     return state
@@ -173,17 +168,15 @@ def _rules() -> tuple[list, list]:
     return rules[:split], rules[split:]
 
 
-def parse_deck(deck: Deck, options: MarkdownOptions, report: Report, remember: bool = True) -> list[ParsedSlide]:
+def parse_deck(deck: Deck, options: MarkdownOptions, report: Report, cache: ParseCache | None = None) -> list[ParsedSlide]:
     """Parse every slide; link reference definitions anywhere in the deck apply to all slides.
 
-    Texts already parsed in the same context come from a cache, so a rebuild after an edit
-    parses only the slides that changed. With `remember=False` (a one-off pass such as a check)
-    the parse is not kept for later, and its memory is freed as soon as the caller is done.
+    Texts already parsed in the same context come from `cache`; without one (a one-off pass such
+    as a check) nothing is kept, and the parse's memory is freed as soon as the caller is done.
     """
-    if len(_PARSED) > CACHE_LIMIT:
-        _PARSED.clear()
-        _REFERENCES.clear()
-    parsed_texts, references_of = (_PARSED, _REFERENCES) if remember else ({}, {})
+    cache = cache or ParseCache()
+    cache.trim()
+    parsed_texts, references_of = cache.parsed, cache.references
     fresh: dict[str, StateCore] = {}
     references: dict = {}
     for slide in deck.slides:
@@ -193,23 +186,20 @@ def parse_deck(deck: Deck, options: MarkdownOptions, report: Report, remember: b
                 references_of[text] = dict(fresh[text].env.get("references", {}))
             for key, value in references_of[text].items():
                 references.setdefault(key, value)
-    context = (options.highlight_lines, options.highlight_language, options.highlight_spans, options.annotate,
-               options.sessions, options.site_root, options.code_buttons, options.links_only,
-               repr(sorted(references.items())),
-               tuple((name, id(macro)) for name, macro in MACROS.items()))
     parsed = []
     for slide in deck.slides:
         pair = []
         for source in (slide.content, slide.notes):
-            key = (source.text, context)
+            key = ParseCache.key(source.text, options, references)
             done = parsed_texts.get(key)
             if done is None:
                 state = fresh.pop(source.text, None) or _new_state(source.text, options)
                 state.env["references"] = references
                 for rule in _rules()[1]:
                     rule(state)
-                del state.env["podium_report"]  # parsing is over; it would keep env in a reference cycle
-                done = parsed_texts[key] = ParsedText(state.tokens, state.env, state.env["podium_problems"])
+                own: PodiumEnv = state.env[KEY]
+                own.report = None  # parsing is over; it would keep env in a reference cycle
+                done = parsed_texts[key] = ParsedText(state.tokens, state.env, own.problems)
             for line, column, code, message in done.problems:
                 report(Diagnostic(source.location(line, column), "error", code, message, slide.index + 1))
             pair.append(done)

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Mapping
 
 if TYPE_CHECKING:
+    from .diagnostics import Diagnostic
     from .sessions import Session
 
 
@@ -69,7 +70,6 @@ class SourceText:
         return SourceText(self.text + other.text, self.origins[:-1] + (joint,) + other.origins[1:])
 
 
-EMPTY_TEXT = SourceText("", ())
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,8 +96,8 @@ class LexResult:
     """For each slide, the offset in its content where the first content class starts."""
     code_lines: tuple[frozenset[int], ...]
     """For each slide, the 0-based lines of its content inside fenced or indented code."""
-    diagnostics: tuple
-    """Problems found while splitting (Diagnostic values: unclosed fences and the like)."""
+    diagnostics: tuple[Diagnostic, ...]
+    """Problems found while splitting (unclosed fences and the like)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,16 +149,6 @@ class Deck:
     """The file as the lexer split it (what checks of the raw text look at)."""
     session: Session | None = None
     """The session it is (its key, folder, page and settings); None for a deck parsed on its own."""
-
-
-@dataclass(frozen=True, slots=True)
-class Course:
-    """The whole course: every session deck in file-name order."""
-
-    title: str
-    """The course title (from course.toml, else the slides folder name)."""
-    decks: tuple[Deck, ...] = field(default_factory=tuple)
-    """Decks ordered by file name."""
 
 
 @dataclass(frozen=True, slots=True)

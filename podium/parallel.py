@@ -1,8 +1,9 @@
 """Work over many sessions on every core: `parallel_map` runs a function per session in forked
 worker processes when that pays and is safe, and here otherwise.
 
-Workers are plain forks: they inherit everything already loaded, share the items by index and
-send back their results, pickled, through a pipe. A worker that fails sends its exception.
+Workers come from a `concurrent.futures.ProcessPoolExecutor` with the "fork" start method: they
+inherit everything already loaded, including the work of the call (`_JOB`), so only item indices
+go to them and only results, pickled, come back. A worker that fails sends its exception.
 """
 
 from __future__ import annotations
@@ -10,11 +11,13 @@ from __future__ import annotations
 import contextlib
 import gc
 import logging
+import multiprocessing
 import os
 import pickle
-import signal
 import sys
 import threading
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Callable, Iterator, Sequence, TypeVar
 
 log = logging.getLogger(__name__)
@@ -24,6 +27,10 @@ Result = TypeVar("Result")
 
 PARALLEL_FROM = 4
 """Fewer items than this are done here: starting workers would cost more than it saves."""
+
+_JOB: tuple[Callable, Sequence, tuple] | None = None
+"""The function, items and shared arguments of the running `parallel_map`, set before the
+workers are forked so that they have them without pickling."""
 
 
 class WorkerError(RuntimeError):
@@ -81,77 +88,48 @@ def parallel_map(function: Callable[..., Result], items: Sequence[Item], *shared
 def _forked(function: Callable[..., Result], items: Sequence[Item], shared: tuple,
             plan: list[list[int]]) -> list[Result]:
     """The first share (the lightest: this process also starts and ends the work) is done here
-    while forked workers do the others."""
+    while one forked worker per other share does that one."""
+    global _JOB
     sys.stdout.flush()
     sys.stderr.flush()
-    children: list[tuple[int, int, list[int]]] = []
+    results: list = [None] * len(items)
     here = list(plan[0])
+    sent: list[tuple[list[int], Future]] = []
+    _JOB = (function, items, shared)
+    pool = ProcessPoolExecutor(max_workers=len(plan) - 1, mp_context=multiprocessing.get_context("fork"))
     try:
         for share in plan[1:]:
-            read, write = os.pipe()
             try:
-                pid = os.fork()
+                sent.append((share, pool.submit(_work, share)))
             except OSError as error:  # no more processes: this one does the share
                 log.warning("cannot start a worker process (%s); working in one process", error)
-                os.close(read)
-                os.close(write)
                 here += share
-                continue
-            if pid == 0:  # the worker
-                os.close(read)
-                _work(function, items, shared, share, write)
-            os.close(write)
-            children.append((pid, read, share))
-        results: list = [None] * len(items)
         for index in here:
             results[index] = function(items[index], *shared)
-        while children:
-            pid, read, share = children[0]
-            with os.fdopen(read, "rb") as stream:
-                data = stream.read()
-            os.waitpid(pid, 0)
-            children.pop(0)
-            if not data:
-                raise WorkerError(f"a worker process (pid {pid}) ended without sending its results")
-            ok, value = pickle.loads(data)
-            if not ok:
-                raise value
-            for index, result in zip(share, value):
+        for share, future in sent:
+            for index, result in zip(share, future.result()):
                 results[index] = result
         return results
+    except BrokenProcessPool as exc:
+        raise WorkerError("a worker process ended without sending its results") from exc
     finally:
-        for pid, read, _ in children:  # only when something went wrong
-            with contextlib.suppress(OSError):
-                os.kill(pid, signal.SIGKILL)
-                os.waitpid(pid, 0)
-            with contextlib.suppress(OSError):
-                os.close(read)
+        pool.shutdown(wait=True, cancel_futures=True)
+        _JOB = None
 
 
-def _work(function: Callable, items: Sequence, shared: tuple, share: list[int], write: int) -> None:
-    """In a worker: run the share, send the results (or the exception) and leave at once."""
-    status = 0
+def _work(share: list[int]) -> list:
+    """In a worker: the results of the share, from the work it inherited. An exception that
+    cannot be pickled is sent as a WorkerError with its traceback."""
+    assert _JOB is not None, "workers are forked from parallel_map"
+    function, items, shared = _JOB
     try:
+        return [function(items[index], *shared) for index in share]
+    except BaseException as exc:  # noqa: BLE001  (sent to the parent, which raises it)
         try:
-            payload: tuple = (True, [function(items[index], *shared) for index in share])
-            data = pickle.dumps(payload, pickle.HIGHEST_PROTOCOL)
-        except BaseException as exc:  # noqa: BLE001  (sent to the parent, which raises it)
-            data = _pickled_failure(exc)
-        with os.fdopen(write, "wb") as stream:
-            stream.write(data)
-    except BaseException:  # noqa: BLE001
-        status = 1
-    finally:
-        os._exit(status)
+            pickle.dumps(exc, pickle.HIGHEST_PROTOCOL)
+        except Exception:  # noqa: BLE001  (an exception that cannot be pickled)
+            import traceback
 
-
-def _pickled_failure(exc: BaseException) -> bytes:
-    import traceback
-
-    if hasattr(exc, "add_note"):  # Python >= 3.11: the worker's traceback travels with it
-        exc.add_note("raised in a worker process:\n" + "".join(traceback.format_tb(exc.__traceback__)).rstrip())
-    try:
-        return pickle.dumps((False, exc), pickle.HIGHEST_PROTOCOL)
-    except Exception:  # noqa: BLE001  (an exception that cannot be pickled)
-        text = "".join(traceback.format_exception(exc))
-        return pickle.dumps((False, WorkerError(f"a worker failed:\n{text}")), pickle.HIGHEST_PROTOCOL)
+            text = "".join(traceback.format_exception(exc))
+            raise WorkerError(f"a worker failed:\n{text}") from None
+        raise

@@ -15,7 +15,8 @@ LEADING_PROPERTY = re.compile(r"([-\w]+):(.*)")
 COMMENT_PROPERTY = re.compile(r"<!--\s*([-\w]+)\s*:(.*?)-->")
 VARIABLE = re.compile(r"(\\?)\{\{\s*([^{}\n]*?)\s*\}\}")
 CONTENT_SLOT = re.compile(r"\{\{\s*content\s*\}\}")
-NOT_INHERITED = ("name", "layout", "count")
+NOT_INHERITED = frozenset(name for name, prop in PROPERTIES.items() if not prop.inherited)
+"""Properties a slide does not take from its layout or template (properties.py says which)."""
 RESERVED_COMMENTS = ("check", "file")
 """`<!-- check: ... -->` and `<!-- file: ... -->` markers belong to the checker, not to the slide's properties."""
 

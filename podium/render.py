@@ -12,7 +12,7 @@ from markupsafe import Markup
 
 from .diagnostics import Diagnostic, did_you_mean
 from .highlight import known_styles, style_class
-from .markdown import MarkdownOptions, ParsedSlide, Report, first_heading, parse_deck, render_text
+from .markdown import MarkdownOptions, ParseCache, ParsedSlide, Report, first_heading, parse_deck, render_text
 from .model import Deck, RenderedDeck, RenderedSlide, Slide
 from .properties import BACKGROUND_STYLES
 from .references import local_path, slide_references
@@ -114,9 +114,10 @@ def published_only(html: Markup, lab: dict) -> Markup:
     return Markup(DOWNLOAD.sub(lambda m: m.group(0) if Markup(m.group(1)).unescape() in lab else "", html))
 
 
-def render_deck(deck: Deck, settings: RenderSettings, report: Report) -> RenderedDeck:
+def render_deck(deck: Deck, settings: RenderSettings, report: Report,
+                cache: ParseCache | None = None) -> RenderedDeck:
     """Render every slide of a deck."""
-    parsed = parse_deck(deck, settings.markdown, report)
+    parsed = parse_deck(deck, settings.markdown, report, cache)
     slides, styles = [], set()
     for item in parsed:
         slide = item.slide

@@ -101,15 +101,19 @@ def index_folder(project: Project, decks: Iterable[RenderedDeck]) -> str:
 def deck_config(project: Project, rendered: RenderedDeck) -> dict:
     """What the browser runtime needs to know about the deck.
 
-    `duration` is the planned length in seconds (the deck's first slide `duration:`, else
-    course.toml's), 0 when none is set; `names` maps slide names to indices.
+    `width` and `height` are the slide's size in CSS px: remark's 681 px high, as wide as the
+    ratio makes it (4:3 -> 908). `duration` is the planned length in seconds (the deck's first
+    slide `duration:`, else course.toml's), 0 when none is set; `names` maps slide names to indices.
     """
     from .properties import parse_duration
 
     options = options_of(project, rendered)
     deck = rendered.deck
     planned = (deck.slides[0].properties.get("duration") if deck.slides else None) or options.duration
-    return {"ratio": options.ratio, "slideNumberFormat": options.slide_number_format,
+    height = 681
+    across, down = (int(part) for part in options.ratio.split(":"))
+    return {"ratio": options.ratio, "width": height * across // down, "height": height,
+            "slideNumberFormat": options.slide_number_format,
             "navigation": options.navigation, "duration": parse_duration(planned) or 0 if planned else 0,
             "title": rendered.title, "deck": deck.stem, "names": dict(deck.names), "total": deck.total,
             "lab": LAB_ZIP if rendered.lab else ""}

@@ -131,7 +131,7 @@ def _pass(project: Project, to: str, dry_run: bool) -> tuple[list[Change], list[
             continue
         options = MarkdownOptions(session.options.highlight_lines, highlight_spans=session.options.highlight_spans)
         lab = lab_folder(session)
-        for block in deck_blocks(parse_deck(deck, options, lambda d: None, remember=False)):
+        for block in deck_blocks(parse_deck(deck, options, lambda d: None)):
             if not block.name:
                 continue
             path, choices = resolve(block.name, lab, course)

@@ -47,13 +47,10 @@ def page_urls(html: str) -> list[tuple[str, str]]:
     return parser.urls
 
 
-@pytest.fixture(scope="module")
-def bundled(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The bundled course, built once."""
-    out = tmp_path_factory.mktemp("bundled") / "site"
-    result = run_build("build", "--out", str(out))
-    assert result.returncode == 0, result.stderr
-    return out
+@pytest.fixture
+def bundled(bundled_site: Path) -> Path:
+    """The bundled course, built once for the whole test run."""
+    return bundled_site
 
 
 def test_bundled_course_layout(bundled: Path) -> None:

@@ -110,13 +110,8 @@ class _Site(__import__("http.server").server.BaseHTTPRequestHandler):
         pass
 
 
-def test_online_check_reports_each_use_and_offline_runs_show_the_cached_outcome(course: Path) -> None:
-    import threading
-    from http.server import ThreadingHTTPServer
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Site)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}"
+def test_online_check_reports_each_use_and_offline_runs_show_the_cached_outcome(course: Path, loopback) -> None:
+    base = loopback.start(_Site).rstrip("/")
     try:
         dead = f"[fine]({base}/ok) [dead]({base}/missing)"
         (course / "slides" / "01-a.md").write_text(
@@ -135,8 +130,7 @@ def test_online_check_reports_each_use_and_offline_runs_show_the_cached_outcome(
             f"slides/01-a.md:11:14: error: broken: {base}/missing (404 Not Found) [link-broken] (slide 2)",
         ]
     finally:
-        server.shutdown()
-        server.server_close()
+        loopback.stop()                                   # the offline runs below reach nothing
     offline = run_build(*args, cwd=course)
     assert offline.returncode == 0
     lines = offline.stdout.splitlines()

@@ -87,6 +87,43 @@ def test_problems_are_zero_based_inside_the_block() -> None:
                                     "error")
 
 
+@pytest.mark.parametrize("line,expected", [
+    ('pywin32>=305; sys_platform == "win32" and python_version < "3.12"', []),
+    ("flask (>=2.0, <3)", []),
+    ("torch===2.1.0+cpu", []),
+    ("flask==two", ["1:1: error: 'flask==two' is not a valid requirement "
+                    "(expected e.g. 'flask', 'redis==4.0' or 'Django>=3,<4') [requirements-line]"]),
+    ('flask; python_version >> "3"', ["1:1: error: 'flask; python_version >> \"3\"' is not a valid requirement "
+                                      "(expected e.g. 'flask', 'redis==4.0' or 'Django>=3,<4') [requirements-line]"]),
+])
+def test_requirements_are_read_as_pip_reads_them(line: str, expected: list[str]) -> None:
+    """Versions and environment markers that pip (through `packaging`) accepts, and only those."""
+    assert [str(p) for p in validate_sample("requirements", line + "\n")] == expected
+
+
+@pytest.mark.parametrize("code,expected", [
+    # Docker skips an empty line inside a continuation
+    ("FROM alpine\nRUN apk add curl \\\n\n    && rm -rf /var/cache/apk\n", []),
+    # a continuation still open at the end, and a last line without its line end
+    ("FROM alpine\nRUN echo a \\", []),
+    ("FROM alpine\nEXPOSE", ["2:1: error: EXPOSE needs arguments [dockerfile-instruction]"]),
+    # the keyword alone on its line, continued on the next
+    ("FROM alpine\nRUN\\\n  echo b\n", []),
+    # a check directive before the escape directive
+    ("# syntax=docker/dockerfile:1\n# check=skip=all\n# escape=`\nFROM alpine\nRUN echo `\n  b\n", []),
+    # a here-document body ending in a backslash, then an instruction
+    ("FROM alpine\nRUN <<EOF\necho \\\nEOF\nWRKDIR /app\n",
+     ["5:1: error: unknown instruction 'WRKDIR'; did you mean 'WORKDIR'? [dockerfile-instruction]"]),
+    # an exec form over two lines, and one broken on its second line
+    ('FROM alpine\nCMD ["python3", \\\n     "app.py"]\n', []),
+    ("FROM alpine\nCMD [\"python3\", \\\n     'app.py']\n",
+     ["2:5: error: CMD is not a valid JSON array of strings, so Docker would run it as a shell string; "
+      "use straight double quotes around each item [dockerfile-cmd-json]"]),
+])
+def test_dockerfile_instructions_are_read_as_docker_reads_them(code: str, expected: list[str]) -> None:
+    assert [str(p) for p in validate_sample("dockerfile", code)] == expected
+
+
 def test_session_6_deck_blocks_infer_and_validate_clean() -> None:
     source = DECK.read_text(encoding="utf-8")
     lines = source.splitlines(keepends=True)

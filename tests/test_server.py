@@ -180,6 +180,59 @@ def test_other_host_names_are_refused_on_loopback(shared: DevServer) -> None:
             connection.close()
 
 
+def _socket_handshake(port: int, host: str, origin: str | None) -> int:
+    """The status the server answers a websocket opening from `origin` (None: no Origin header)."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    headers = {"Host": host, "Upgrade": "websocket", "Connection": "Upgrade", "Sec-WebSocket-Version": "13",
+               "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ=="}
+    if origin is not None:
+        headers["Origin"] = origin
+    try:
+        connection.request("GET", "/__podium__/livereload", headers=headers)
+        return connection.getresponse().status
+    finally:
+        connection.close()
+
+
+def test_the_reload_socket_accepts_its_own_pages_only(shared: DevServer) -> None:
+    """Another site's page (another Origin, or a DNS name of its own pointing at 127.0.0.1) cannot
+    listen to the course's reloads and layout findings."""
+    own = f"127.0.0.1:{shared.port}"
+    assert _socket_handshake(shared.port, own, f"http://{own}") == 101
+    assert _socket_handshake(shared.port, f"localhost:{shared.port}", f"http://localhost:{shared.port}") == 101
+    assert _socket_handshake(shared.port, own, None) == 101            # not a browser: no Origin to check
+    assert _socket_handshake(shared.port, own, "http://evil.example") == 403
+    assert _socket_handshake(shared.port, own, f"http://evil.example:{shared.port}") == 403
+    assert _socket_handshake(shared.port, own, f"http://localhost:{shared.port}") == 403   # another origin
+    assert _socket_handshake(shared.port, "evil.example", "http://evil.example") == 403
+
+
+def test_pages_are_checked_on_every_use_by_their_etag(shared: DevServer) -> None:
+    status, headers, body = shared.get("/01-first/")
+    assert status == 200 and b'id="podium-dev"' in body
+    assert headers["Cache-Control"] == "no-cache" and headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Content-Type"] == "text/html; charset=utf-8" and int(headers["Content-Length"]) == len(body)
+    assert "Last-Modified" not in headers      # a page changes with the build's errors, its file may not
+    etag = headers["Etag"]
+    connection = http.client.HTTPConnection("127.0.0.1", shared.port, timeout=10)
+    try:
+        connection.request("GET", "/01-first/", headers={"If-None-Match": etag})
+        response = connection.getresponse()
+        assert (response.status, response.read()) == (304, b"")
+        connection.request("GET", "/01-first/", headers={"If-None-Match": '"another"'})
+        response = connection.getresponse()
+        assert (response.status, response.read()) == (200, body)
+        connection.request("GET", "/01-first/", headers={"If-Modified-Since": "Sun, 06 Nov 2094 08:49:37 GMT"})
+        response = connection.getresponse()
+        assert (response.status, response.read()) == (200, body)
+    finally:
+        connection.close()
+    status, headers, head_body = shared.get("/01-first/", method="HEAD")
+    assert (status, head_body, int(headers["Content-Length"]), headers["Etag"]) == (200, b"", len(body), etag)
+    status, headers, css = shared.get("/static/podium.css")
+    assert status == 200 and headers["Content-Type"] == "text/css; charset=utf-8" and b"podium-dev" not in css
+
+
 def test_fifty_clients_get_complete_answers(shared: DevServer) -> None:
     server = shared
     paths = ["/", "/01-first/", "/02-second/", "/static/podium.css", "/__podium__/dev.js", "/missing"]

@@ -21,7 +21,7 @@ from ..lab import CodeBlock
 from ..model import SourceLocation
 from ..sessions import Session
 from ..references import Reference
-from .deck import DeckSummary, SessionLink
+from .deck import DeckReport, DeckSummary, SessionLink
 
 log = logging.getLogger(__name__)
 
@@ -97,7 +97,6 @@ def _encode(report) -> dict:
 
 
 def _decode(raw: dict):
-    from .run import DeckReport
 
     summary = raw["summary"]
     return DeckReport(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..diagnostics import Diagnostic
+from ..lab import CodeBlock
 from ..markdown import ParsedSlide
 from ..model import Deck
 from ..references import Reference, slide_references
@@ -51,3 +53,46 @@ class SessionLink:
     """The session it names."""
     fragment: str
     """The slide anchor (may be empty)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Findings:
+    """What one checker found in a deck: its problems, and what is left to check over the course."""
+
+    diagnostics: tuple[Diagnostic, ...] = ()
+    """Problems found in the deck on its own."""
+    session_links: tuple[SessionLink, ...] = ()
+    """Links to other sessions, still to resolve."""
+    external: tuple[Reference, ...] = ()
+    """External URLs, still to check."""
+    files: tuple[tuple[str, str, str | None], ...] = ()
+    """Local files looked for: (folder, path, problem), looked at again before a report is reused."""
+    blocks: tuple[CodeBlock, ...] = ()
+    """Code blocks and commands, for the lab checks (which read the lab's files each time)."""
+
+
+@dataclass(frozen=True, slots=True)
+class DeckReport:
+    """Everything found in one deck on its own."""
+
+    summary: DeckSummary | None
+    """What other decks need to know about it (None when the file could not be read)."""
+    diagnostics: tuple[Diagnostic, ...]
+    """Its findings."""
+    session_links: tuple[SessionLink, ...]
+    """Its links to other sessions, still to resolve."""
+    external: tuple[Reference, ...]
+    """Its external URLs, still to check."""
+    files: tuple[tuple[str, str, str | None], ...] = ()
+    """Local files its links name: (folder, path, problem), looked at again before reusing the report."""
+    blocks: tuple[CodeBlock, ...] = ()
+    """Its code blocks and commands, for the lab checks (which read the lab's files each time)."""
+
+    @staticmethod
+    def of(summary: DeckSummary, parsing: tuple[Diagnostic, ...], findings: list[Findings]) -> DeckReport:
+        """The report that joins what each checker found."""
+        return DeckReport(summary, parsing + tuple(d for f in findings for d in f.diagnostics),
+                          tuple(x for f in findings for x in f.session_links),
+                          tuple(x for f in findings for x in f.external),
+                          tuple(x for f in findings for x in f.files),
+                          tuple(x for f in findings for x in f.blocks))

@@ -1,7 +1,12 @@
-"""Dockerfile samples: instruction names, FROM first, and JSON (exec) form arguments."""
+"""Dockerfile samples: instruction names, FROM first, and JSON (exec) form arguments.
+
+Instructions are read with dockerfile-parse; here-documents, the places of problems and the
+rules are ours.
+"""
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import re
@@ -42,7 +47,8 @@ class Instruction:
     keyword: str
     """The keyword as written (instructions are case-insensitive)."""
     args: str
-    """Everything after the keyword, continuation lines joined with a space."""
+    """Everything after the keyword, continuation lines joined (as dockerfile-parse joins them:
+    the escape character and the line end removed)."""
     args_column: int
     """1-based column where the arguments start on the first line."""
 
@@ -63,40 +69,67 @@ def _skip_heredocs(ins: Instruction, lines: list[str],
     return index, []
 
 
+def _directives(lines: list[str]) -> tuple[int, str]:
+    """How many parser directives open the Dockerfile, and the escape character they set."""
+    count, escape = 0, "\\"
+    while count < len(lines) and (directive := _DIRECTIVE.match(lines[count])):
+        if directive[1].lower() == "escape" and directive[2] in ("\\", "`"):
+            escape = directive[2]
+        count += 1
+    return count, escape
+
+
+def _structure(lines: list[str], directives: int, escape: str) -> list[dict]:
+    """dockerfile-parse's instructions (comments left out) of the Dockerfile made of `lines`.
+
+    It splits instructions and joins continuation lines (skipping comments between them). What
+    it is given differs from `lines` where it reads otherwise than Docker, with the line numbers
+    kept: the parser directives are read here (it knows only syntax and escape, and stops at any
+    other, such as check), so they are given as empty comments, the first one telling it the
+    escape character; an empty line inside a continuation is skipped by Docker but ends the
+    instruction for it, so every empty line is given as an empty comment (the same to Docker);
+    one more empty line at the end ends a continuation still open there (which it would drop)
+    and the last line (which it reads only when the line ends).
+    """
+    from dockerfile_parse import DockerfileParser
+
+    given = [line if line.strip() else "#" for line in lines]
+    given[:directives] = ["#"] * directives
+    if escape != "\\":
+        given[0] = f"# escape={escape}"
+    text = "".join(f"{line}\n" for line in given) + "\n"
+    parser = DockerfileParser(fileobj=io.BytesIO(text.encode("utf-8", "replace")))
+    return [entry for entry in parser.structure if entry["instruction"] != "COMMENT"]
+
+
 def parse_dockerfile(code: str) -> tuple[list[Instruction], list[SampleProblem]]:
-    """The instructions of a Dockerfile, and problems found while reading them."""
+    """The instructions of a Dockerfile, and problems found while reading them.
+
+    Here-document bodies (which dockerfile-parse reads as instructions) are skipped; places are
+    taken from the lines themselves, as dockerfile-parse gives only line numbers.
+    """
     lines = code.splitlines()
-    escape, index, problems = "\\", 0, []
-    while index < len(lines) and (directive := _DIRECTIVE.match(lines[index])):
-        if directive[1].lower() == "escape":
-            escape = directive[2] if directive[2] in ("\\", "`") else escape
-        index += 1
+    directives, escape = _directives(lines)
     found: list[Instruction] = []
-    while index < len(lines):
-        raw = lines[index]
-        text = raw.strip()
-        if not text or text.startswith("#"):
-            index += 1
+    problems: list[SampleProblem] = []
+    after = 0
+    """The first line that may start an instruction (the line after the last here-document)."""
+    for entry in _structure(lines, directives, escape):
+        start = entry["startline"]
+        if start < after:
             continue
-        start = index
-        while text.endswith(escape):
-            text = text[:-1].rstrip()
-            index += 1
-            while index < len(lines) and (not lines[index].strip()
-                                          or lines[index].lstrip().startswith("#")):
-                index += 1
-            if index >= len(lines):
-                break
-            text += " " + lines[index].strip()
-        keyword = text.split(maxsplit=1)[0]
+        raw = lines[start]
+        keyword = raw.split(maxsplit=1)[0]
+        if keyword.endswith(escape) and raw.rstrip().endswith(keyword):  # `RUN\` continued below
+            keyword = keyword[:-1]
         indent = len(raw) - len(raw.lstrip())
-        after = raw[indent + len(keyword):]
-        args_column = indent + len(keyword) + len(after) - len(after.lstrip()) + 1
-        ins = Instruction(start, indent + 1, keyword, text[len(keyword):].strip(), args_column)
+        rest = raw[indent + len(keyword):]
+        args_column = indent + len(keyword) + len(rest) - len(rest.lstrip()) + 1
+        ins = Instruction(start, indent + 1, keyword, entry["value"].strip(), args_column)
         found.append(ins)
-        index += 1
+        after = entry["endline"] + 1
         if keyword.upper() in HEREDOC_INSTRUCTIONS:
-            index, unclosed = _skip_heredocs(ins, lines, index)
+            after, unclosed = _skip_heredocs(ins, lines, after)
             problems += unclosed
     return found, problems
 

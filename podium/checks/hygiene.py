@@ -8,12 +8,12 @@ from typing import Iterator
 from ..diagnostics import Diagnostic
 from ..parser import VARIABLE, read_properties
 from ..properties import PROPERTIES
+from ..textscan import INLINE_CODE
 from .deck import CheckedDeck
 
 SEPARATORS = ("---", "--", "???")
 URL_SCHEMES = ("http", "https", "ftp", "mailto", "file")
 CLASS_IN_WORD = re.compile(r"(?<![\w.\\-])(\w+)((?:\.[A-Za-z_-][\w-]*)+)\[")
-INLINE_CODE = re.compile(r"(`+)(?:(?!\1).)+?\1")
 
 
 def _content_problems(checked: CheckedDeck) -> Iterator[Diagnostic]:

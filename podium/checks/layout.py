@@ -2,12 +2,13 @@
 
 The decks are rendered as `build` renders them, with each element's source line on it
 (`MarkdownOptions.annotate`), into a temporary site; each page is opened at the deck's own size
-(908x681 for 4:3) and `layout.js` lays every slide out at scale 1 at once and reports, per slide,
-content taller or wider than the slide (rules `overflow`, `overflow-x`: by how many pixels, and
-which element is the first that does not fit), text out of the flow outside the slide, and text
-whose contrast is below WCAG AA (`contrast`). The findings come back as diagnostics at the file
-line of the element. Nothing leaves the machine: the pages are read from file:// and every other
-request is refused (a remote image is laid out as a missing one).
+(908x681 for 4:3) and a script (`layout.js` and the parts after it, SCRIPT_PARTS) lays every slide
+out at scale 1 at once and reports, per slide, content taller or wider than the slide (rules
+`overflow`, `overflow-x`: by how many pixels, and which element is the first that does not fit),
+text out of the flow outside the slide, and text whose contrast is below WCAG AA (`contrast`).
+The findings come back as diagnostics at the file line of the element. Nothing leaves the machine:
+the pages are read from file:// and every other request is refused (a remote image is laid out as
+a missing one).
 """
 
 from __future__ import annotations
@@ -31,7 +32,8 @@ log = logging.getLogger(__name__)
 RULES = ("overflow", "overflow-x", "contrast")
 SKIPPED = "layout-skipped"
 """The rule of the one note saying the layout checks could not run."""
-SCRIPT = Path(__file__).with_name("layout.js")
+SCRIPT_PARTS = ("layout.js", "layout-element.js", "layout-contrast.js", "layout-measure.js")
+"""The files of the script that lays the slides out, in order: joined, they are one function."""
 HEIGHT = 681
 """remark's reference slide height; the width follows the ratio."""
 
@@ -113,7 +115,7 @@ def check_layout(project: Project, paths: list[Session], browser: LayoutBrowser 
     rendered = _render(project, paths)
     if not rendered:
         return []
-    script = SCRIPT.read_text(encoding="utf-8")
+    script = "".join(Path(__file__).with_name(name).read_text(encoding="utf-8") for name in SCRIPT_PARTS)
     found = []
     with tempfile.TemporaryDirectory(prefix="podium-layout-") as folder:
         site = Path(folder)

@@ -6,7 +6,6 @@ another session (`../07-x/#3` or `07-x.md#3`) is checked against that session's 
 
 from __future__ import annotations
 
-import functools
 import os
 import re
 from pathlib import Path
@@ -15,7 +14,7 @@ from urllib.parse import unquote, urlsplit
 
 from ..diagnostics import Diagnostic, did_you_mean
 from ..references import Reference, is_external
-from .deck import CheckedDeck, DeckSummary, SessionLink
+from .deck import CheckedDeck, DeckSummary, Findings, SessionLink
 
 SKIPPED_SCHEMES = ("mailto:", "tel:", "data:", "javascript:", "ftp:", "about:")
 SESSION_PAGE = re.compile(r"\.\./([^/]+)/(?:index\.html)?$")
@@ -36,16 +35,29 @@ def anchor_problem(deck: DeckSummary, fragment: str, url: str) -> str | None:
     return f"'{url}': no slide of {deck.stem} is named '{fragment}'{did_you_mean(fragment, deck.names)}"
 
 
-@functools.lru_cache(maxsize=4096)
-def _entries(folder: Path) -> frozenset[str]:
-    try:
-        return frozenset(os.listdir(folder))
-    except OSError:
-        return frozenset()
+class Listings:
+    """The folders' entries as one check run saw them: each folder is listed once per run, and a
+    new run (the next check, the next rebuild in `serve`) lists again."""
+
+    def __init__(self) -> None:
+        self._seen: dict[Path, frozenset[str]] = {}
+
+    def entries(self, folder: Path) -> frozenset[str]:
+        """The names in `folder` (none when it cannot be listed)."""
+        found = self._seen.get(folder)
+        if found is None:
+            try:
+                found = frozenset(os.listdir(folder))
+            except OSError:
+                found = frozenset()
+            self._seen[folder] = found
+        return found
 
 
-def file_problem(base: Path, path: str) -> str | None:
-    """Why `path` (relative to `base`) is not an existing file with exactly that case, or None."""
+def file_problem(base: Path, path: str, listings: Listings | None = None) -> str | None:
+    """Why `path` (relative to `base`) is not an existing file with exactly that case, or None.
+    Folders are listed afresh unless a run's `listings` is given."""
+    listings = listings or Listings()
     current = base
     for part in Path(path).parts:
         if part in ("", "."):
@@ -53,7 +65,7 @@ def file_problem(base: Path, path: str) -> str | None:
         if part == "..":
             current = current.parent
             continue
-        names = _entries(current)
+        names = listings.entries(current)
         if part not in names:
             same = [n for n in names if n.lower() == part.lower()]
             if same:
@@ -63,7 +75,7 @@ def file_problem(base: Path, path: str) -> str | None:
     return None
 
 
-def _local(checked: CheckedDeck, ref: Reference, files: list) -> tuple[str, str] | SessionLink | None:
+def _local(checked: CheckedDeck, ref: Reference, files: list, listings: Listings) -> tuple[str, str] | SessionLink | None:
     """(rule, message) saying why a relative URL leads nowhere, a link to resolve later, or None.
 
     Every file looked for is added to `files` as (folder, path, problem).
@@ -80,7 +92,7 @@ def _local(checked: CheckedDeck, ref: Reference, files: list) -> tuple[str, str]
     if session:
         return SessionLink(ref, session.group(1), fragment)
     base = checked.deck.source.parent
-    problem = file_problem(base, path)
+    problem = file_problem(base, path, listings)
     files.append((str(base), path, problem))
     return ("missing-file", problem) if problem else None
 
@@ -92,7 +104,7 @@ def _names(checked: CheckedDeck) -> Iterator[Diagnostic]:
                              f"slide name '{name}' is already used at line {places[0].line}")
 
 
-def deck_links(checked: CheckedDeck) -> tuple[list[Diagnostic], list[SessionLink], list[Reference], list]:
+def deck_links(checked: CheckedDeck, listings: Listings) -> Findings:
     """Problems of a deck's local links; its links to other sessions and its external URLs, to check
     later; and the local files looked for, as (folder, path, problem)."""
     found, later, external, files = list(_names(checked)), [], [], []
@@ -105,11 +117,11 @@ def deck_links(checked: CheckedDeck) -> tuple[list[Diagnostic], list[SessionLink
         elif not url:
             found.append(Diagnostic(ref.location, "warning", "empty-url", f"this {ref.kind} has no URL",
                                     ref.slide + 1))
-        elif isinstance(problem := _local(checked, ref, files), SessionLink):
+        elif isinstance(problem := _local(checked, ref, files, listings), SessionLink):
             later.append(problem)
         elif problem:
             found.append(Diagnostic(ref.location, "error", problem[0], problem[1], ref.slide + 1))
-    return found, later, external, files
+    return Findings(tuple(found), tuple(later), tuple(external), tuple(files))
 
 
 def resolve_session_links(links: list[SessionLink], decks: dict[str, DeckSummary]) -> Iterator[Diagnostic]:

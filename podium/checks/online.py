@@ -1,15 +1,16 @@
 """Checks external http(s) links and images over the network, politely, with a result cache.
 
-One asyncio loop speaks HTTP/1.1 over `asyncio.open_connection` and keeps idle keep-alive
-connections for reuse. Each host has a gate (requests in flight) and a start schedule (one
-request start per `min_interval`); one more gate bounds the whole run. Links are asked with HEAD,
-and with GET where a server refuses HEAD. Images are fetched with GET, reading only the first
-few KB, so that their content can be recognised.
+One asyncio loop asks with httpx (HTTP/1.1, idle keep-alive connections reused, no proxies from
+the environment, redirects followed here so that each one is seen). Each host has a gate
+(requests in flight) and a start schedule (one request start per `min_interval`); one more gate
+bounds the whole run. Links are asked with HEAD, and with GET where a server refuses HEAD. Images
+are fetched with GET, reading only the first few KB, so that their content can be recognised.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import ssl
 import time
@@ -17,7 +18,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Coroutine, Mapping, Sequence
-from urllib.parse import SplitResult, quote, urldefrag, urljoin, urlsplit
+from urllib.parse import SplitResult, urldefrag, urljoin, urlsplit, urlunsplit
+
+import anyio
+import httpx
 
 from .linkcache import CACHE_AGES, Answer, CachedLink, LinkResult, Outcome, cached_results
 from .linkcache import head_refused, image_problem, judge, load_cache, network_detail, retry_delay
@@ -29,11 +33,13 @@ __all__ = ["LinkResult", "OnlineOptions", "Outcome", "UrlCheck", "cached_results
            "image_problem"]
 
 DEFAULT_PORTS: Mapping[str, int] = {"http": 80, "https": 443}
+UNBOUNDED = httpx.Limits(max_connections=None, max_keepalive_connections=None, keepalive_expiry=None)
+"""Pool limits: none, as the gates bound requests; idle connections are kept for the whole run."""
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 PERMANENT = frozenset({301, 308})
-NO_BODY = frozenset({204, 304})
 SNIFF_BYTES = 4096
-"""At most this much of a body is read; longer bodies end the connection instead."""
+"""At most this much of a body is kept; a longer body ends its connection instead of being read
+to its end."""
 ACCEPT: Mapping[bool, str] = {
     False: "text/html,application/xhtml+xml,*/*;q=0.8",
     True: "image/avif,image/webp,image/png,image/svg+xml,image/*,*/*;q=0.8",
@@ -120,6 +126,12 @@ def _run(work: Coroutine[object, object, dict[str, LinkResult]]) -> dict[str, Li
 
 async def _check_all(pending: Mapping[str, bool], options: OnlineOptions) -> dict[str, LinkResult]:
     session = _Session(options)
+    # Loaded before the first request is timed, or its start would lag behind its schedule (and
+    # come too close to the next one): httpcore, with the first pool, and anyio's event loop
+    # backend, which httpcore runs on.
+    with contextlib.suppress(ValueError):  # a bad port: that URL is reported later
+        session.pool(urlsplit(next(iter(pending))))
+    await anyio.sleep(0)
     try:
         found = await asyncio.gather(*(session.check(url, image) for url, image in pending.items()))
     finally:
@@ -129,7 +141,6 @@ async def _check_all(pending: Mapping[str, bool], options: OnlineOptions) -> dic
 
 _Failure = tuple[Outcome, str]
 """A check that ended without a usable HTTP answer: `broken` or `timeout`, and why."""
-_Conn = tuple[asyncio.StreamReader, asyncio.StreamWriter]
 
 
 class _NoAnswer(Exception):
@@ -141,7 +152,14 @@ class _Unusable(Exception):
 
 
 class _Session:
-    """The state of one run: gates, schedules, idle connections."""
+    """The state of one run: gates, schedules, and one httpx connection pool per host (idle
+    keep-alive connections are reused).
+
+    Requests go to httpx's transport, not through an `httpx.AsyncClient`: a client keeps cookies
+    between requests, and even when not following redirects it parses every Location header
+    and fails on one it cannot follow (`mailto:`, malformed), losing the answer; here each
+    redirect is looked at and reported by `_follow`.
+    """
 
     def __init__(self, options: OnlineOptions) -> None:
         self.options = options
@@ -149,8 +167,16 @@ class _Session:
         self.host_gates: dict[str, asyncio.Semaphore] = {}
         self.next_start: dict[str, float] = {}
         """Per host name: the loop time before which no request may start."""
-        self.idle: dict[tuple[str, str, int], list[_Conn]] = {}
-        self.tls: ssl.SSLContext | None = None
+        self.pools: dict[tuple[str, str, int], httpx.AsyncHTTPTransport] = {}
+        self.tls: dict[str, ssl.SSLContext] = {}
+        self.headers = {
+            image: {"User-Agent": options.user_agent, "Accept": accept, "Accept-Encoding": "identity",
+                    "Connection": "keep-alive"}
+            for image, accept in ACCEPT.items()
+        }
+        """The headers of a request (besides Host), for a link and for an image."""
+        self.timeouts = dict.fromkeys(("connect", "read", "write", "pool"), options.timeout)
+        """httpx's own timeouts, per operation; `asyncio.wait_for` bounds a whole request."""
 
     async def check(self, url: str, want_image: bool) -> LinkResult:
         """The result for `url`; never raises."""
@@ -201,7 +227,7 @@ class _Session:
                     method = "GET"
                     continue
                 return "broken", str(exc)
-            except asyncio.TimeoutError:
+            except (asyncio.TimeoutError, httpx.TimeoutException):
                 outcome = "timeout", f"timed out after {options.timeout:g} s"
                 delay = options.backoff * 2**attempt
             except _Unusable as exc:
@@ -230,6 +256,10 @@ class _Session:
         parts, host = urlsplit(url), _host_name(url)
         if not host:
             raise _Unusable("no host name in the URL")
+        try:
+            parts.port
+        except ValueError as exc:
+            raise _Unusable(f"bad port in the URL ({exc})") from None
         gate = self.host_gates.setdefault(host, asyncio.Semaphore(max(1, self.options.per_host)))
         async with gate, self.gate:
             now = asyncio.get_running_loop().time()
@@ -238,147 +268,116 @@ class _Session:
             if start > now:
                 await asyncio.sleep(start - now)
             log.debug("%s %s", method, url)
-            exchange = self._exchange(method, parts, want_image)
+            exchange = self._exchange(method, parts, url, want_image)
             return await asyncio.wait_for(exchange, self.options.timeout)
 
-    async def _exchange(self, method: str, parts: SplitResult, want_image: bool) -> Answer:
-        """Send one request, on an idle connection when there is one, else on a new one."""
-        scheme = parts.scheme.lower()
+    async def _exchange(self, method: str, parts: SplitResult, url: str, want_image: bool) -> Answer:
+        """Send one request; an answer's body is read only as far as SNIFF_BYTES."""
+        transport = self.pool(parts)
+        target, host = _target(parts)
+        headers = {"Host": host, **self.headers[want_image]}
         try:
-            port = parts.port or DEFAULT_PORTS[scheme]
-        except ValueError as exc:
-            raise _Unusable(f"bad port in the URL ({exc})") from None
-        name = (parts.hostname or "").encode("idna").decode("ascii")
-        key = (scheme, name, port)
-        request = _request_bytes(method, parts, name, port, want_image, self.options.user_agent)
-        idle = self.idle.setdefault(key, [])
-        while idle:
-            conn = idle.pop()
-            if conn[0].at_eof() or conn[1].is_closing():
-                conn[1].close()
-                continue
-            try:
-                return await self._send(key, conn, request, method)
-            except (_NoAnswer, _Unusable) as exc:  # closed meanwhile, or left in a bad state
-                log.debug("idle connection to %s:%d failed (%s); opening one", name, port, exc)
-        if scheme == "https" and self.tls is None:
-            self.tls = ssl.create_default_context()
-        tls = self.tls if scheme == "https" else None
-        conn = await asyncio.open_connection(name, port, ssl=tls)
-        return await self._send(key, conn, request, method)
-
-    async def _send(self, key: tuple[str, str, int], conn: _Conn, request: bytes,
-                    method: str) -> Answer:
-        reader, writer = conn
-        try:
-            writer.write(request)
-            await writer.drain()
-            version, answer = await _read_head(reader)
-            body, whole = await _read_body(reader, method, answer)
-        except (ConnectionResetError, BrokenPipeError):
-            writer.close()
+            request = httpx.Request(method, target, headers=headers, extensions={"timeout": self.timeouts})
+            response = await transport.handle_async_request(request)
+        except httpx.RemoteProtocolError as exc:
+            if "without sending a response" in str(exc):  # h11's words for an empty answer
+                raise _NoAnswer("connection closed without an answer") from None
+            log.debug("%s: %s", url, exc)
+            raise _Unusable("not an HTTP/1.x answer") from None
+        except (httpx.ReadError, httpx.WriteError):
             raise _NoAnswer("connection reset by the server") from None
-        except BaseException:
-            writer.close()
+        except httpx.ConnectError as exc:
+            raise _network_error(exc) from None
+        except httpx.InvalidURL as exc:
+            raise _Unusable(f"bad URL ({exc})") from None
+        except httpx.TimeoutException:
             raise
-        closing = "close" in answer.headers.get("connection", "").lower()
-        if whole and version == "HTTP/1.1" and not closing:
-            self.idle[key].append(conn)
-        else:
-            writer.close()
-        return replace(answer, body=body)
+        except httpx.TransportError as exc:
+            raise _Unusable(str(exc) or type(exc).__name__) from None
+        try:
+            body = await _sniff(response)  # also for HEAD: the end of the answer frees the connection
+        finally:
+            await response.aclose()  # a body not read to its end closes the connection
+        headers = dict(response.headers.items())
+        return Answer(response.status_code, response.reason_phrase, headers, body)
+
+    def pool(self, parts: SplitResult) -> httpx.AsyncHTTPTransport:
+        """The connection pool of one scheme, host and port, made at its first use.
+
+        One pool per host, as the gates bound requests per host: httpcore's pool looks at every
+        connection it holds on each request. https trusts the system's certificates as
+        `ssl.create_default_context` loads them (which takes a while: a run that needs no https
+        does not load them); plain http never uses its TLS context, one that trusts nothing.
+        """
+        scheme = parts.scheme.lower()
+        key = (scheme, (parts.hostname or "").lower(), parts.port or DEFAULT_PORTS[scheme])
+        transport = self.pools.get(key)
+        if transport is None:
+            tls = self.tls.get(scheme)
+            if tls is None:
+                https = scheme == "https"
+                tls = ssl.create_default_context() if https else ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+                self.tls[scheme] = tls
+            transport = httpx.AsyncHTTPTransport(verify=tls, limits=UNBOUNDED, trust_env=False)
+            self.pools[key] = transport
+        return transport
 
     async def close(self) -> None:
-        """Close every idle connection."""
-        writers = [writer for idle in self.idle.values() for _, writer in idle]
-        self.idle.clear()
-        for writer in writers:
-            writer.close()
-        waits = [writer.wait_closed() for writer in writers]
-        if waits:
-            await asyncio.wait([asyncio.ensure_future(w) for w in waits], timeout=1.0)
+        """Close every pool and its idle connections."""
+        pools = list(self.pools.values())
+        self.pools.clear()
+        for transport in pools:
+            await transport.aclose()
 
 
-def _request_bytes(method: str, parts: SplitResult, name: str, port: int, want_image: bool,
-                   user_agent: str) -> bytes:
-    target = quote(parts.path or "/", safe="/%:@!$&'()*+,;=~")
-    if parts.query:
-        target += "?" + quote(parts.query, safe="/%:@!$&'()*+,;=~?")
+def _target(parts: SplitResult) -> tuple[str, str]:
+    """The URL to send (its host name in ASCII, no user name or fragment) and its Host header.
+
+    The host name is converted with Python's IDNA codec (IDNA 2003), which also accepts names
+    that httpx's stricter IDNA 2008 refuses (emoji domains); a name neither accepts raises
+    UnicodeError.
+    """
+    scheme = parts.scheme.lower()
+    name = (parts.hostname or "").encode("idna").decode("ascii")
     host = f"[{name}]" if ":" in name else name
-    if port != DEFAULT_PORTS[parts.scheme.lower()]:
-        host = f"{host}:{port}"
-    lines = (
-        f"{method} {target} HTTP/1.1",
-        f"Host: {host}",
-        f"User-Agent: {user_agent}",
-        f"Accept: {ACCEPT[want_image]}",
-        "Accept-Encoding: identity",
-        "Connection: keep-alive",
-    )
-    return ("\r\n".join(lines) + "\r\n\r\n").encode("ascii")
+    if parts.port is not None and parts.port != DEFAULT_PORTS[scheme]:
+        host = f"{host}:{parts.port}"
+    return urlunsplit((scheme, host, parts.path or "/", parts.query, "")), host
 
 
-async def _read_head(reader: asyncio.StreamReader) -> tuple[str, Answer]:
-    """The HTTP version and the status line and headers of the answer (1xx ones skipped)."""
-    while True:
-        try:
-            head = await reader.readuntil(b"\r\n\r\n")
-        except asyncio.IncompleteReadError as exc:
-            if exc.partial.strip():
-                raise _Unusable("incomplete HTTP answer") from None
-            raise _NoAnswer("connection closed without an answer") from None
-        except asyncio.LimitOverrunError:
-            raise _Unusable("HTTP answer head too long") from None
-        lines = head.decode("latin-1").split("\r\n")
-        version, _, rest = lines[0].partition(" ")
-        code, _, reason = rest.strip().partition(" ")
-        if not version.startswith("HTTP/1.") or len(code) != 3 or not code.isdigit():
-            raise _Unusable("not an HTTP/1.x answer")
-        if not 100 <= int(code) < 200:
-            break
-    headers: dict[str, str] = {}
-    for line in lines[1:]:
-        name, colon, value = line.partition(":")
-        if colon:
-            key, value = name.strip().lower(), value.strip()
-            headers[key] = f"{headers[key]}, {value}" if key in headers else value
-    return version, Answer(int(code), reason.strip(), headers)
-
-
-async def _read_body(reader: asyncio.StreamReader, method: str,
-                     answer: Answer) -> tuple[bytes, bool]:
-    """At most SNIFF_BYTES of the body, and whether it was read to its end."""
-    if method == "HEAD" or answer.status in NO_BODY:
-        return b"", True
-    try:
-        if "chunked" in answer.headers.get("transfer-encoding", "").lower():
-            return await _read_chunked(reader)
-        length = answer.headers.get("content-length", "").strip()
-        if length.isdigit():
-            size = int(length)
-            return await reader.readexactly(min(size, SNIFF_BYTES)), size <= SNIFF_BYTES
-        data = b""
-        while len(data) < SNIFF_BYTES and (more := await reader.read(SNIFF_BYTES - len(data))):
-            data += more
-        return data, False
-    except asyncio.IncompleteReadError as exc:
-        return exc.partial, False
-    except (ConnectionError, ValueError):
-        return b"", False
-
-
-async def _read_chunked(reader: asyncio.StreamReader) -> tuple[bytes, bool]:
+async def _sniff(response: httpx.Response) -> bytes:
+    """At most SNIFF_BYTES of the body as it came (no content decoding): what a cut-off body
+    gave is kept, a reset connection gives nothing."""
     data = b""
-    while True:
-        size = int((await reader.readline()).split(b";", 1)[0].strip(), 16)
-        if size == 0:
-            while (await reader.readline()).strip():
-                pass
-            return data, True
-        if len(data) + size > SNIFF_BYTES:
-            return data + await reader.readexactly(SNIFF_BYTES - len(data)), False
-        data += await reader.readexactly(size)
-        await reader.readexactly(2)
+    try:
+        async with contextlib.aclosing(response.aiter_raw()) as chunks:
+            async for chunk in chunks:
+                data += chunk
+                if len(data) > SNIFF_BYTES:  # a body of exactly SNIFF_BYTES is read to its end
+                    break
+    except httpx.RemoteProtocolError:  # ended early, or a bad chunk
+        pass
+    except httpx.ReadError:
+        return b""
+    return data[:SNIFF_BYTES]
+
+
+def _network_error(exc: BaseException) -> OSError:
+    """The operating system's error behind a failure to connect (to resolve, connect or agree on
+    TLS): the deepest OSError in the chain of causes (of an exception group, its first one)."""
+    found: OSError = OSError(str(exc))
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        group = getattr(current, "exceptions", None)  # an ExceptionGroup
+        if isinstance(group, tuple) and group:
+            current = group[0]
+            continue
+        if isinstance(current, OSError):
+            found = current
+        current = current.__cause__ or current.__context__
+    return found
 
 
 def _host_name(url: str) -> str:

@@ -14,7 +14,7 @@ from ..model import SourceLocation
 from ..project import shown
 from ..references import Reference, is_external, local_path
 from ..sessions import Session
-from .links import file_problem
+from .links import Listings, file_problem
 
 CSS_URL = re.compile(r"""url\(\s*(['"]?)([^'")]+)\1\s*\)|@import\s+(['"])([^'"]+)\3""")
 """A URL in a stylesheet: `url(...)` or `@import "..."`."""
@@ -31,7 +31,7 @@ def _uses(session: Session) -> Iterator[tuple[str, int, str]]:
             yield url, line + css.count("\n", 0, match.start()), kind
 
 
-def page_uses(session: Session) -> tuple[list[Diagnostic], list[Reference]]:
+def page_uses(session: Session, listings: Listings | None = None) -> tuple[list[Diagnostic], list[Reference]]:
     """Missing local files the page names, and its remote URLs to check with the others."""
     if session.page is None:
         return [], []
@@ -44,7 +44,7 @@ def page_uses(session: Session) -> tuple[list[Diagnostic], list[Reference]]:
         path = local_path(url)
         if path is None or url.startswith("data:"):
             continue
-        problem = file_problem(session.folder, path)
+        problem = file_problem(session.folder, path, listings)
         if problem:
             problems.append(Diagnostic(at, "error", "missing-file", problem))
     return problems, remote

@@ -8,9 +8,6 @@ from typing import Sequence
 
 from ..diagnostics import Diagnostic
 
-FORMATS = ("text", "json", "junit")
-
-
 def as_text(items: Sequence[Diagnostic]) -> str:
     return "".join(f"{item.full_text()}\n" for item in items)
 

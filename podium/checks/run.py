@@ -7,50 +7,49 @@ The list of per-deck checkers is data; severities come from course.toml.
 from __future__ import annotations
 
 import contextlib
+import functools
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterable, Mapping
 
 from ..diagnostics import Diagnostic, sort_diagnostics
-from ..lab import CodeBlock, deck_blocks
+from ..lab import deck_blocks
 from ..loader import load_deck
 from ..markdown import MarkdownOptions, parse_deck
 from ..parallel import file_size, parallel_map
-from ..project import Project, shown
+from ..project import Project
 from ..references import Reference
 from ..sessions import Session, find_sessions
-from .deck import CheckedDeck, DeckSummary, SessionLink
+from .deck import CheckedDeck, DeckReport, DeckSummary, Findings
+from .links import Listings
 
 KINDS = ("parse", "links", "hygiene", "code", "lab", "layout")
 """Kinds of check; `parse` is what reading the deck itself found, `layout` lays the slides out in a
 browser (over the whole course at once, see layout.py); `lab` compares code blocks with the lab's
 files and the lab's files with each other (labcheck.py)."""
 
-Checker = Callable[[CheckedDeck], Iterable[Diagnostic]]
-
-
-def _checkers() -> dict[str, Checker]:
-    from . import code, hygiene
-
-    return {"hygiene": hygiene.check_hygiene, "code": code.check_code}
-
-
 @dataclass(frozen=True, slots=True)
-class DeckReport:
-    """Everything found in one deck on its own."""
+class Checker:
+    """A check of each deck on its own."""
 
-    summary: DeckSummary | None
-    """What other decks need to know about it (None when the file could not be read)."""
-    diagnostics: tuple[Diagnostic, ...]
-    """Its findings."""
-    session_links: tuple[SessionLink, ...]
-    """Its links to other sessions, still to resolve."""
-    external: tuple[Reference, ...]
-    """Its external URLs, still to check."""
-    files: tuple[tuple[str, str, str | None], ...] = ()
-    """Local files its links name: (folder, path, problem), looked at again before reusing the report."""
-    blocks: tuple[CodeBlock, ...] = ()
-    """Its code blocks and commands, for the lab checks (which read the lab's files each time)."""
+    kind: str
+    """Its kind (one of KINDS)."""
+    check: Callable[[CheckedDeck, Listings], Findings]
+    """What it finds in a deck; `Listings` are the folders as this run saw them."""
+
+
+@functools.cache
+def checkers() -> tuple[Checker, ...]:
+    """The per-deck checkers, in the order their findings are reported."""
+    from . import code, hygiene
+    from .links import deck_links
+
+    def only(found: Callable[[CheckedDeck], Iterable[Diagnostic]]) -> Callable[[CheckedDeck, Listings], Findings]:
+        return lambda checked, listings: Findings(tuple(found(checked)))
+
+    return (Checker("links", deck_links), Checker("hygiene", only(hygiene.check_hygiene)),
+            Checker("code", only(code.check_code)),
+            Checker("lab", lambda checked, listings: Findings(blocks=tuple(deck_blocks(checked.parsed)))))
 
 
 def check_deck(project: Project, session: Session, kinds: tuple[str, ...], sessions: frozenset[str],
@@ -81,25 +80,17 @@ def remembered(project: Project, session: Session, kinds: tuple[str, ...], sessi
 
 
 def _check_deck(project: Project, session: Session, kinds: tuple[str, ...], sessions: frozenset[str]) -> DeckReport:
-    from .links import deck_links
-
     deck, problems = load_deck(session, project)
-    found = list(problems) if "parse" in kinds else []
+    parsing = list(problems) if "parse" in kinds else []
     if deck is None:
-        return DeckReport(None, tuple(found), (), ())
-    report = found.append if "parse" in kinds else (lambda item: None)
+        return DeckReport(None, tuple(parsing), (), ())
+    report = parsing.append if "parse" in kinds else (lambda item: None)
     options = MarkdownOptions(session.options.highlight_lines, sessions, links_only=True,
                               highlight_spans=session.options.highlight_spans)
-    checked = CheckedDeck.of(deck, tuple(parse_deck(deck, options, report, remember=False)))
-    links: tuple = ((), (), (), ())
-    if "links" in kinds:
-        links = deck_links(checked)
-        found += links[0]
-    for kind, checker in _checkers().items():
-        if kind in kinds:
-            found += checker(checked)
-    blocks = tuple(deck_blocks(checked.parsed)) if "lab" in kinds else ()
-    return DeckReport(DeckSummary.of(deck), tuple(found), tuple(links[1]), tuple(links[2]), tuple(links[3]), blocks)
+    checked = CheckedDeck.of(deck, tuple(parse_deck(deck, options, report)))
+    listings = Listings()
+    found = [checker.check(checked, listings) for checker in checkers() if checker.kind in kinds]
+    return DeckReport.of(DeckSummary.of(deck), tuple(parsing), found)
 
 
 def _check_all(project: Project, chosen: list[Session], kinds: tuple[str, ...], sessions: frozenset[str],
@@ -112,9 +103,9 @@ def _check_all(project: Project, chosen: list[Session], kinds: tuple[str, ...], 
 
 def _check_many(project: Project, chosen: list[Session], kinds: tuple[str, ...], sessions: frozenset[str],
                 cache_dir: Path | None) -> list[DeckReport]:
-    from . import code, hygiene, links  # noqa: F401  (loaded once here, before workers start)
     from ..markdown import markdown_parser
 
+    checkers()                                   # loaded once here, before workers start
     markdown_parser()
     return parallel_map(_check_one, chosen, project, kinds, sessions, cache_dir,
                         weight=lambda session: file_size(session.source))
@@ -168,8 +159,9 @@ def run_checks(project: Project, kinds: Iterable[str] = KINDS, only: Iterable[st
     if "links" in kinds:
         from .pages import page_uses
 
+        listings = Listings()
         for session in chosen:
-            missing, remote = page_uses(session)
+            missing, remote = page_uses(session, listings)
             found += missing
             external += remote
     found += check_external(external, online, cache_dir)
@@ -182,8 +174,3 @@ def run_checks(project: Project, kinds: Iterable[str] = KINDS, only: Iterable[st
 
         found += check_layout(project, chosen)
     return sort_diagnostics(first_of_each(apply_severities(found, project.options.severity)))
-
-
-def shown_paths(project: Project) -> list[str]:
-    """The session files as messages name them."""
-    return [shown(s.source) for s in find_sessions(project)[0]]

@@ -39,5 +39,6 @@ def warning(line: int, column: int, rule: str, message: str) -> SampleProblem:
 
 
 def last_line(code: str) -> int:
-    """The 0-based index of the last line of `code` (for errors reported past its end)."""
-    return max(len(code.splitlines()) - 1, 0)
+    """The 0-based index of the last line of `code` (for errors reported past its end); a final
+    newline does not start a line."""
+    return max(code.rstrip("\n").count("\n"), 0)

@@ -17,9 +17,9 @@ from types import MappingProxyType
 from typing import Callable, Mapping
 
 from ..diagnostics import did_you_mean
-from ..languages import REQUIREMENT_RE, canonical_language
+from ..languages import canonical_language
 from .dockerfile import check_dockerfile
-from .sample_problem import SampleProblem, error, warning
+from .sample_problem import SampleProblem, error, last_line, warning
 from .yaml_samples import check_compose, check_kubernetes, check_yaml
 
 try:
@@ -78,10 +78,6 @@ def _sentence(text: str) -> str:
     return " ".join(str(text).split()).rstrip(".")
 
 
-def _last_line(code: str) -> int:
-    return max(code.rstrip("\n").count("\n"), 0)
-
-
 def check_python(code: str) -> list[SampleProblem]:
     """Python that does not compile; compile-time warnings (e.g. bad escapes) as warnings."""
     with warnings.catch_warnings(record=True) as caught:
@@ -89,7 +85,7 @@ def check_python(code: str) -> list[SampleProblem]:
         try:
             compile(code, "<sample>", "exec", dont_inherit=True)
         except SyntaxError as exc:
-            line = min((exc.lineno or 1) - 1, _last_line(code))
+            line = min((exc.lineno or 1) - 1, last_line(code))
             return [error(line, exc.offset or 1, "python-syntax",
                           f"Python syntax error: {_sentence(exc.msg)}")]
         except ValueError as exc:  # e.g. a NUL character
@@ -105,7 +101,7 @@ def check_json(code: str) -> list[SampleProblem]:
     try:
         json.loads(code)
     except json.JSONDecodeError as exc:
-        line = min(exc.lineno - 1, _last_line(code))
+        line = min(exc.lineno - 1, last_line(code))
         column = exc.colno if line == exc.lineno - 1 else len(code.split("\n")[line]) + 1
         return [error(line, column, "json-syntax", f"JSON syntax error: {exc.msg}")]
     return []
@@ -121,7 +117,7 @@ def check_toml(code: str) -> list[SampleProblem]:
         if where and where[1]:
             line, column = int(where[1]) - 1, int(where[2])
         else:
-            line = _last_line(code)
+            line = last_line(code)
             column = len(code.rstrip("\n").rsplit("\n", 1)[-1]) + 1
         reason = text[:where.start()] if where else text
         return [error(line, column, "toml-syntax", f"TOML syntax error: {_sentence(reason)}")]
@@ -153,7 +149,7 @@ def check_shell(code: str) -> list[SampleProblem]:
         opened = re.search(r" at line (\d+)", message)
         if opened:  # point at the start of the construct, not at the end of the script
             line, message = int(opened[1]), message.replace(opened[0], "", 1)
-        line = min(line - 1, _last_line(code))
+        line = min(line - 1, last_line(code))
         if message.startswith("warning: "):
             problems.append(warning(line, 1, "shell-syntax", f"shell: {message[9:]}"))
         else:
@@ -201,13 +197,24 @@ def _option_problem(line: int, column: int, text: str) -> SampleProblem | None:
     return None
 
 
+def _is_requirement(text: str) -> bool:
+    """Whether `text` is one PEP 508 requirement, as pip reads it (with `packaging`, as pip does)."""
+    from packaging.requirements import InvalidRequirement, Requirement
+
+    try:
+        Requirement(text)
+    except InvalidRequirement:
+        return False
+    return True
+
+
 def _requirement_problem(line: int, column: int, text: str) -> SampleProblem | None:
     requirement, *flags = re.split(r"\s+(?=--)", text)
     for flag in flags:
         if not flag.startswith(REQUIREMENT_FLAGS):
             return error(line, column, "requirements-line",
                          f"'{flag.split('=')[0]}' cannot follow a requirement")
-    if REQUIREMENT_RE.match(requirement) or _URL_OR_PATH.match(requirement):
+    if _is_requirement(requirement) or _URL_OR_PATH.match(requirement):
         return None
     operator = re.match(r"^([A-Za-z0-9][\w.-]*)(\s*(?:=>|=<|=(?!=))\s*|\s+)(\d\S*)$", requirement)
     if operator:

@@ -14,7 +14,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..diagnostics import did_you_mean
-from .sample_problem import SampleProblem, error, warning
+from .sample_problem import SampleProblem, error, last_line, warning
 
 log = logging.getLogger(__name__)
 
@@ -111,8 +111,8 @@ def _load(loader_class: type, code: str, fast: bool) -> tuple[list[SampleProblem
         mark = exc.problem_mark or exc.context_mark
         reason = " ".join(str(exc.problem or exc.context or "invalid YAML").split())
         line, column = (mark.line, mark.column + 1) if mark else (0, 1)
-        if line > _last_line(code):  # the end of the block: point after its last character
-            line = _last_line(code)
+        if line > last_line(code):  # the end of the block: point after its last character
+            line = last_line(code)
             column = len(code.split("\n")[line]) + 1
         problems.append(error(line, column, "yaml-syntax", f"YAML syntax error: {reason}"))
     except yaml.reader.ReaderError as exc:
@@ -125,10 +125,6 @@ def _load(loader_class: type, code: str, fast: bool) -> tuple[list[SampleProblem
     finally:
         loader.dispose()
     return loader.duplicates + problems, nodes
-
-
-def _last_line(code: str) -> int:
-    return max(code.rstrip("\n").count("\n"), 0)
 
 
 def _rename(wanted: str, keys: Iterable[str]) -> str:

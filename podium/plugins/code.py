@@ -25,6 +25,7 @@ from ..highlight import highlight_lines
 from ..languages import (canonical_language, filename_hint, infer_language, label_fits_file, pygments_lexer_name,
                          sniff_language)
 from ..spans import parse_line, spanned_lines
+from .env import podium_env
 
 CODE_TOKENS = ("fence", "code_block")
 PLAIN_LABELS = frozenset({"no-highlight", "nohighlight", "plain", "text"})
@@ -97,7 +98,7 @@ def session_prompts(code: str, label: str) -> list[int | None] | None:
 
 def code_tools(tokens: list[Token], index: int, env: dict) -> Markup:
     """The copy button and, for a block that is a lab file, its download link (last in the `pre`)."""
-    name = block_name(tokens, index, env.get("podium_source_lines", []))
+    name = block_name(tokens, index, podium_env(env).source_lines)
     parts = [Markup('<button type="button" class="podium-copy" aria-label="Copy the code">Copy</button>')]
     if name and not name.startswith("/") and ".." not in name.split("/") and "://" not in name:
         base = name.rsplit("/", 1)[-1]
@@ -109,7 +110,7 @@ def block_language(tokens: list[Token], index: int, env: dict) -> str | None:
     """The language of a code block: its label, the file named before it, or its content."""
     token = tokens[index]
     info = token.info.strip().split()[0] if token.info.strip() else ""
-    before = text_before(tokens, index, env.get("podium_source_lines", []))
+    before = text_before(tokens, index, podium_env(env).source_lines)
     return infer_language(info, token.content, before).language
 
 
@@ -118,7 +119,7 @@ def shown_language(tokens: list[Token], index: int, env: dict) -> tuple[str, str
     token = tokens[index]
     label = token.info.strip().split()[0] if token.info.strip() else ""
     if not label:
-        default = env.get("podium_highlight_language", "")
+        default = podium_env(env).options.highlight_language
         if default == AUTO:
             language = block_language(tokens, index, env)
             return language or "", language
@@ -138,7 +139,7 @@ def shown_code(token: Token, env: dict) -> str:
     """
     if token.type == "fence":
         return token.content.rstrip() + "\n"
-    lines = env.get("podium_source_lines", [])
+    lines = podium_env(env).source_lines
     last = token.map[1] - 1 if token.map else len(lines)
     following = next((i for i in range(last + 1, len(lines)) if lines[i].strip()), len(lines) - 1)
     return token.content + "\n" * max(0, following - last)
@@ -147,7 +148,7 @@ def shown_code(token: Token, env: dict) -> str:
 def unmarked(code: str, env: dict) -> tuple[str, set[int]]:
     """The code without the `*` that marks highlighted lines (with `highlight_lines`), and those lines."""
     marked: set[int] = set()
-    if not env.get("podium_highlight_lines"):
+    if not podium_env(env).options.highlight_lines:
         return code, marked
     lines = code.split("\n")
     for number, line in enumerate(lines):
@@ -160,7 +161,7 @@ def unmarked(code: str, env: dict) -> tuple[str, set[int]]:
 def typed_code(code: str, env: dict) -> str:
     """The code as a student types it: without `*` line markers and the backticks of spans."""
     code, _ = unmarked(code, env)
-    if env.get("podium_highlight_spans"):
+    if podium_env(env).options.highlight_spans:
         code = "\n".join(parse_line(line)[0] for line in code.split("\n"))
     return code
 
@@ -170,9 +171,9 @@ def _render_code(self, tokens: list[Token], index: int, options, env: dict) -> s
     code, marked = unmarked(shown_code(token, env), env)
     label, language = shown_language(tokens, index, env)
     boxed = language is not None or (label and label.lower() not in PLAIN_LABELS)
-    lines_of = spanned_lines if env.get("podium_highlight_spans") else highlight_lines
+    lines_of = spanned_lines if podium_env(env).options.highlight_spans else highlight_lines
     html_lines = lines_of(code, pygments_lexer_name(language) if language else None)
-    buttons = bool(env.get("podium_code_buttons"))
+    buttons = podium_env(env).options.code_buttons
     prompts = session_prompts(code, label) if buttons else None
     rows = []
     for number, html in enumerate(html_lines):
@@ -185,7 +186,7 @@ def _render_code(self, tokens: list[Token], index: int, options, env: dict) -> s
     classes = " ".join(x for x in (label, "remark-code", "hljs" if boxed else "") if x)
     body = Markup("").join(rows)
     tools = code_tools(tokens, index, env) if buttons else Markup("")
-    if env.get("podium_annotate") and token.map:
+    if podium_env(env).options.annotate and token.map:
         first = token.map[0] + (1 if token.type == "fence" else 0)
         return Markup('<pre data-podium-line="{}" data-podium-code="{}"><code class="{}">{}</code>{}</pre>\n').format(
             token.map[0], first, classes, body, tools)

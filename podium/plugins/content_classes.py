@@ -12,17 +12,9 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
 from markdown_it.rules_inline import StateInline
 
+from ..textscan import balancing_bracket
+
 OPENER = re.compile(r"((?:\.[A-Za-z_-][\w-]*)+)\[")
-
-
-def balancing_bracket(src: str, open_at: int, limit: int) -> int | None:
-    """Offset of the `]` that balances the `[` at `open_at`, searching before `limit`."""
-    depth = 0
-    for match in re.finditer(r"[\[\]]", src[open_at:limit]):
-        depth += 1 if match.group() == "[" else -1
-        if depth == 0:
-            return open_at + match.start()
-    return None
 
 
 def class_names(opener: str) -> str:

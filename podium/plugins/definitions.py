@@ -15,6 +15,8 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
+from .env import podium_env
+
 DEFINITION = re.compile(r"^ *\[[^\]]+\]: *<?[^\s>]+>?(?: +[\"(][^\n]+[\")])? *$")
 """One definition line, as remark's lexer reads it."""
 
@@ -31,7 +33,7 @@ def _joined_by_definitions(lines: list[str], gap: list[str]) -> bool:
 
 def _join_paragraphs(state: StateCore) -> None:
     tokens = state.tokens
-    lines = state.env.get("podium_source_lines") or state.src.split("\n")
+    lines = podium_env(state.env).source_lines or state.src.split("\n")
     opened: dict[int, Token] = {}
     index = 0
     while index < len(tokens) - 1:

@@ -11,12 +11,14 @@ from __future__ import annotations
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 
+from .env import podium_env
+
 LINE = "data-podium-line"
 BREAKS = ("softbreak", "hardbreak")
 
 
 def _annotate(state: StateCore) -> None:
-    if not state.env.get("podium_annotate"):
+    if not podium_env(state.env).options.annotate:
         return
     for token in state.tokens:
         if not token.map:

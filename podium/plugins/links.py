@@ -5,6 +5,8 @@ from __future__ import annotations
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 
+from .env import podium_env
+
 
 def session_href(href: str, sessions: frozenset[str], root: str = "../") -> str | None:
     """`07-kubernetes.md#3` -> `../07-kubernetes/#3` when 07-kubernetes is a session (`6/slides.md`
@@ -20,8 +22,8 @@ def session_href(href: str, sessions: frozenset[str], root: str = "../") -> str 
 
 
 def _rewrite(state: StateCore) -> None:
-    sessions = state.env.get("podium_sessions", frozenset())
-    root = state.env.get("podium_site_root", "../")
+    sessions = podium_env(state.env).options.sessions
+    root = podium_env(state.env).options.site_root
     for block in state.tokens:
         for token in block.children or ():
             if token.type == "link_open":

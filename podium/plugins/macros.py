@@ -14,6 +14,8 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
+from .env import podium_env
+
 MACRO = re.compile(r"!\[:([^\s\]]+)[ \t]*([^\]]*)\](?:\(([^)]*)\))?")
 MAX_DEPTH = 10
 
@@ -67,9 +69,9 @@ def _macro_rule(state: StateInline, silent: bool) -> bool:
     call = MacroCall(name, tuple(a.strip() for a in match.group(2).split(",")) if match.group(2).strip() else (),
                      match.group(3) or "")
     macro = MACROS.get(name)
-    depth = state.env.get("podium_macro_depth", 0)
+    depth = podium_env(state.env).macro_depth
     if macro is None or depth >= MAX_DEPTH:
-        report = state.env.get("podium_report")
+        report = podium_env(state.env).report
         if report:
             line = state.src.count("\n", 0, state.pos)
             column = state.pos - (state.src.rfind("\n", 0, state.pos) + 1) + 1
@@ -82,9 +84,9 @@ def _macro_rule(state: StateInline, silent: bool) -> bool:
     result = macro(call)
     if isinstance(result, str):
         children: list[Token] = []
-        state.env["podium_macro_depth"] = depth + 1
+        podium_env(state.env).macro_depth = depth + 1
         state.md.inline.parse(result, state.md, state.env, children)
-        state.env["podium_macro_depth"] = depth
+        podium_env(state.env).macro_depth = depth
         result = children
     for token in result:
         state.push(token.type, token.tag, token.nesting)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, run_build
+from conftest import run_build
 
 BUNDLED_DECK = "06-docker-compose"
 """A session of the bundled course (slides/) that has no notes, names or steps: plain navigation."""
@@ -75,15 +75,6 @@ def build_course(folder: Path, sessions: dict[str, str], *flags: str, toml: str 
 
 
 # ---- built sites, one per test module ---------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def bundled_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The bundled course (slides/) built as `python build.py build` builds it."""
-    out = tmp_path_factory.mktemp("bundled") / "site"
-    result = run_build("build", "--out", str(out), cwd=ROOT)
-    assert result.returncode == 0, result.stderr
-    return out
-
 
 @pytest.fixture(scope="module")
 def drill_site(tmp_path_factory: pytest.TempPathFactory) -> Path:

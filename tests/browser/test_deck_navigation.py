@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from helpers import (BUNDLED_DECK, DRILL, DRILL_NUMBERS, WIDE, assert_offline, bundled_site, deck_url,  # noqa: F401
+from helpers import (BUNDLED_DECK, DRILL, DRILL_NUMBERS, WIDE, assert_offline, deck_url,  # noqa: F401
                      drill_site, http_base, open_deck, shown, wait_shown, wide_site)
 
 pytestmark = pytest.mark.browser

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from helpers import (BUNDLED_DECK, DRILL, DRILL_NUMBERS, PLAIN, WIDE, assert_offline, body_classes, bundled_site,  # noqa: F401
+from helpers import (BUNDLED_DECK, DRILL, DRILL_NUMBERS, PLAIN, WIDE, assert_offline, body_classes,  # noqa: F401
                      deck_url, drill_site, http_base, open_deck, shown, wait_shown, wide_site)
 
 pytestmark = pytest.mark.browser

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, run_build
-from helpers import (DRILL, DRILL_SLIDES, WIDE, build_course, bundled_site, deck_url, drill_markdown,  # noqa: F401
+from helpers import (DRILL, DRILL_SLIDES, WIDE, build_course, deck_url, drill_markdown,  # noqa: F401
                      drill_site, http_base, open_deck, pdf_page_sizes, pdf_pages, wide_site)
 
 pytestmark = pytest.mark.browser

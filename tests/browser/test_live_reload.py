@@ -139,7 +139,7 @@ def test_a_broken_deck_shows_the_errors_and_the_next_good_save_clears_them(page,
 
 
 def test_without_the_runtime_the_hash_keeps_the_place(page, served: DevServer) -> None:
-    page.route("**/static/podium.js", lambda route: route.fulfill(status=200, body="", content_type="text/javascript"))
+    page.route("**/static/podium*.js", lambda route: route.fulfill(status=200, body="", content_type="text/javascript"))
     page.goto(f"{served.url}01-first/#5")
     page.wait_for_load_state("load")
     mark_loaded(page)
