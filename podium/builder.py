@@ -23,7 +23,8 @@ from .parallel import file_size, parallel_map
 from .project import Project
 from .render import RenderSettings, render_deck
 from .sessions import Session, find_sessions
-from .site import IndexContext, index_context, publish, write_deck, write_index, write_site
+from .publish import publish_site
+from .site import IndexContext, index_context, write_deck, write_index, write_site
 
 log = logging.getLogger(__name__)
 
@@ -169,7 +170,7 @@ class Builder:
 
     def _publish_all(self) -> None:
         decks = self.ordered()
-        publish(self.project.out_dir, lambda folder: write_site(self.project, decks, folder))
+        publish_site(self.project, lambda folder: write_site(self.project, decks, folder))
         self._published = True
         self._index = index_context(self.project, decks)
         log.info("built %d sessions into %s", len(decks), self.project.out_dir)

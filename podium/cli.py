@@ -31,6 +31,16 @@ def _port(text: str) -> int:
     return int(text)
 
 
+def _seconds(text: str) -> float:
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = -1.0
+    if not 0 < seconds < float("inf"):
+        raise argparse.ArgumentTypeError(f"'{text}' is not a positive number of seconds")
+    return seconds
+
+
 def make_parser(prog: str = "podium") -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog=prog, description="Build, serve and check a course of remark.js slides.",
                                      epilog="Run it in a course folder: slides/ (the sessions) and an optional "
@@ -40,6 +50,8 @@ def make_parser(prog: str = "podium") -> argparse.ArgumentParser:
     _common(build)
     build.add_argument("--out", default="site", metavar="DIR", help="where to write the site (default: site)")
     build.add_argument("--no-notes", action="store_true", help="leave the presenter notes out (students' copy)")
+    build.add_argument("--force", action="store_true", help="replace the --out folder even when Podium did not "
+                       "make it (it has no .podium-site file): everything in it is lost")
     serve = commands.add_parser("serve", help="serve the course and reload the browser on every save")
     _common(serve)
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1; "
@@ -51,6 +63,9 @@ def make_parser(prog: str = "podium") -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="check every link and code sample of the course")
     _common(check)
     check.add_argument("--online", action="store_true", help="also check external links over the network")
+    check.add_argument("--online-deadline", type=_seconds, metavar="SECONDS",
+                       help="with --online: the most time the external links may take in all; the rest are "
+                       "reported not checked (default: course.toml's [check] online_deadline, else 120)")
     check.add_argument("--strict", action="store_true", help="fail on warnings too")
     check.add_argument("--no-layout", action="store_true",
                        help="do not lay the slides out in Chromium (overflow and contrast checks)")
@@ -62,6 +77,8 @@ def make_parser(prog: str = "podium") -> argparse.ArgumentParser:
                      help="a handout: the last step of each -- build, its notes beside each slide, rows packed "
                      "on paper")
     pdf.add_argument("--paper", choices=("a4", "letter"), help="the handout's paper (default: a4)")
+    pdf.add_argument("--force", action="store_true", help="write into the --out folder even when Podium did not "
+                     "make it (it has no .podium-site file): its PDF files of the same names are replaced")
     sync = commands.add_parser("sync", help="make the code on the slides and the lab's files equal again")
     _common(sync)
     sync.add_argument("--to", choices=("slides", "files"), default="slides",
@@ -89,6 +106,14 @@ def _load(args: argparse.Namespace, **extra: object):
     from .loader import session_files
     from .project import load_project
 
+    if args.config and not Path(args.config).is_file():
+        why = "is a folder, not a file" if Path(args.config).is_dir() else "does not exist"
+        say(args, f"{args.config}: the settings file given with --config {why}")
+        return None, []
+    unfollowed = _loop(getattr(args, "out", None))
+    if unfollowed:
+        say(args, f"{args.out}: {unfollowed}")
+        return None, []
     project, problems = load_project(args.slides, getattr(args, "out", "site"), args.config, **extra)
     if not project.slides_dir.is_dir():
         say(args, f"slides folder '{args.slides}' does not exist")
@@ -99,9 +124,18 @@ def _load(args: argparse.Namespace, **extra: object):
     return project, problems
 
 
+def _loop(out: str | None) -> str | None:
+    """Why the --out path cannot be followed (a loop of symbolic links), or None."""
+    try:
+        Path(out or ".").resolve()
+    except (OSError, RuntimeError):
+        return "a loop of symbolic links; choose another --out"
+    return None
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     from .builder import build
-    from .site import unsafe_output
+    from .publish import OutputError, unsafe_output
 
     project, problems = _load(args, notes=not args.no_notes)
     if project is None:
@@ -109,12 +143,14 @@ def cmd_build(args: argparse.Namespace) -> int:
     if problems:
         print_diagnostics(problems, args.quiet)
         return EXIT_ERRORS
+    project = project.with_options(force=args.force)
     unsafe = unsafe_output(project)
     if unsafe:
-        say(args, unsafe)
-        return EXIT_USAGE
+        return _output_failed(args, unsafe)
     try:
         result = build(project)
+    except OutputError as failed:
+        return _output_failed(args, failed)
     except OSError as failed:
         where = f" ({failed.filename})" if failed.filename and str(failed.filename) != str(project.out_dir) else ""
         say(args, f"{project.out_dir}: the site could not be written: {failed.strerror or failed}{where}; "
@@ -131,6 +167,12 @@ def cmd_build(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _output_failed(args: argparse.Namespace, failed) -> int:
+    """Say why the output folder was refused (exit 2) or could not be written (exit 1)."""
+    say(args, str(failed))
+    return EXIT_USAGE if failed.refused else EXIT_ERRORS
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
@@ -140,6 +182,9 @@ def cmd_check(args: argparse.Namespace) -> int:
     from .loader import session_files
     from .project import shown
 
+    if args.online_deadline is not None and not args.online:
+        say(args, "--online-deadline bounds the online check: use it with --online")
+        return EXIT_USAGE
     project, problems = _load(args)
     if project is None:
         return EXIT_USAGE
@@ -148,7 +193,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         return EXIT_ERRORS
     cache = project.slides_dir.resolve().parent / ".podium-cache"
     kinds = [kind for kind in KINDS if kind != "layout" or not args.no_layout]
-    found = run_checks(project, kinds=kinds, online=args.online, cache_dir=cache)
+    found = run_checks(project, kinds=kinds, online=args.online, cache_dir=cache, online_deadline=args.online_deadline)
     if args.strict:  # layout checks that could not run are an error when warnings fail the run
         found = [replace(d, severity="error") if d.code == SKIPPED else d for d in found]
     if args.quiet:
@@ -163,6 +208,9 @@ def cmd_check(args: argparse.Namespace) -> int:
     warnings = sum(d.severity == "warning" for d in found)
     if args.format == "text" and not args.quiet:
         where = "" if args.online else " (external links not fetched; use --online)"
+        if any(d.code == "link-not-checked" for d in found):
+            deadline = args.online_deadline or project.options.online_deadline
+            where = f" (the online check stopped at its deadline of {deadline:g} s; --online-deadline sets it)"
         print(f"{errors} error(s), {warnings} warning(s){where}", file=sys.stderr)
     return EXIT_ERRORS if errors or (args.strict and warnings) else EXIT_OK
 
@@ -217,6 +265,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_pdf(args: argparse.Namespace) -> int:
     from .pdf import PdfError, find_chromium, make_pdfs, no_browser_reason
+    from .publish import OutputError, unsafe_output
 
     if args.paper and not args.handout:
         say(args, "--paper is the handout's paper: use it with --handout "
@@ -226,6 +275,10 @@ def cmd_pdf(args: argparse.Namespace) -> int:
     project, problems = _load(args)
     if project is None:
         return EXIT_USAGE
+    project = project.with_options(force=args.force)
+    unsafe = unsafe_output(project, Path(args.out))
+    if unsafe:
+        return _output_failed(args, unsafe)
     chromium = find_chromium()
     if chromium is None:
         say(args, no_browser_reason())
@@ -237,6 +290,11 @@ def cmd_pdf(args: argparse.Namespace) -> int:
         result = make_pdfs(project, Path(args.out), chromium, handout=args.handout, paper=args.paper or "a4")
     except PdfError as failed:
         say(args, str(failed))
+        return EXIT_ERRORS
+    except OutputError as failed:
+        return _output_failed(args, failed)
+    except OSError as failed:
+        say(args, f"{args.out}: the PDF files could not be written: {failed.strerror or failed}")
         return EXIT_ERRORS
     print_diagnostics(result.build.diagnostics, args.quiet)
     if not result.build.ok:

@@ -83,6 +83,11 @@ def _duration(v: Any) -> str | None:
     return None if isinstance(v, str) and parse_duration(v) is not None else "expected a duration like '45m'"
 
 
+def _seconds(v: Any) -> str | None:
+    ok = isinstance(v, (int, float)) and not isinstance(v, bool) and 0 < v < float("inf")
+    return None if ok else "expected a positive number of seconds"
+
+
 def _severities(v: Any) -> str | None:
     if not isinstance(v, dict):
         return "expected a table of rule = severity"
@@ -113,7 +118,7 @@ SCHEMA: dict[str, Any] = {
     "index": _folder_name,
     "navigation": {"scroll": _type(bool, "true or false"), "touch": _type(bool, "true or false"),
                    "click": _type(bool, "true or false")},
-    "check": {"severity": _severities},
+    "check": {"severity": _severities, "online_deadline": _seconds},
 }
 """Key -> check of its value, or a nested table."""
 
@@ -160,6 +165,8 @@ class CourseOptions:
     """Which inputs navigate: mouse wheel, touch, click."""
     severity: dict = field(default_factory=dict)
     """Check rule id -> error, warning, info or off."""
+    online_deadline: float = 120.0
+    """Seconds `check --online` may spend on external links in all; the rest are not checked."""
     sessions: tuple[str, ...] = ()
     """The sessions to publish, in this order (file stems or folder names); empty: all, in natural order."""
     index: str = "sessions"
@@ -205,18 +212,53 @@ def _walk(data: dict, schema: dict, text: str, where: str, table: str) -> list[D
     return problems
 
 
+TOML_MESSAGES: tuple[tuple[str, str], ...] = (
+    (r"Illegal character '\\n'|Expected \"'\"$", "unterminated string: a string in quotes ends on the line "
+     "it starts (\"\"\"...\"\"\" or '''...''' holds several lines)"),
+    (r"Unterminated string|Expected \"'''\"", "unterminated string: the file ends inside it"),
+)
+"""TOML parser messages (a regular expression of the start of one) -> what a course author reads instead."""
+
+
+def toml_error(error: Exception, text: str, shown: str) -> Diagnostic:
+    """The TOML parser's error at its line and column (the last line for "at end of document")."""
+    message = str(error)
+    found = re.search(r"\(at line (\d+), column (\d+)\)$", message)
+    if found:
+        where = SourceLocation(shown, int(found.group(1)), int(found.group(2)))
+    else:
+        body = text.rstrip()
+        where = SourceLocation(shown, body.count("\n") + 1, len(body) - body.rfind("\n"))
+    reason = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)$", "", message)
+    for pattern, plain in TOML_MESSAGES:
+        if re.match(pattern, reason):
+            reason = plain
+            break
+    return Diagnostic(where, "error", "config-syntax", reason)
+
+
 def load_options(path: Path | None, shown: str) -> tuple[CourseOptions, list[Diagnostic]]:
     """Read and validate course.toml; defaults when there is none; problems point at its lines."""
     if path is None or not path.is_file():
         return CourseOptions(), []
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
+        text = raw.decode("utf-8")
         data = tomllib.loads(text)
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        found = re.search(r"line (\d+), column (\d+)", str(error))
-        where = SourceLocation(shown, int(found.group(1)), int(found.group(2))) if found else SourceLocation(shown, 1)
-        reason = re.sub(r"\s*\(at line.*\)$", "", str(error)) if found else "not valid UTF-8 TOML"
-        return CourseOptions(), [Diagnostic(where, "error", "config-syntax", reason)]
+    except OSError as error:
+        return CourseOptions(), [Diagnostic(SourceLocation(shown, 1), "error", "config-syntax",
+                                            f"cannot be read: {error.strerror or error}")]
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+        return CourseOptions(), [Diagnostic(SourceLocation(shown, line, column), "error", "config-syntax",
+                                            f"not valid UTF-8: byte 0x{raw[error.start]:02x} cannot start or "
+                                            "continue a character (save the file as UTF-8)")]
+    except tomllib.TOMLDecodeError as error:
+        return CourseOptions(), [toml_error(error, text, shown)]
+    except RecursionError:
+        return CourseOptions(), [Diagnostic(SourceLocation(shown, 1, 1), "error", "config-syntax",
+                                            "the settings nest too deep to be read")]
     problems = _walk(data, SCHEMA, text, shown, "")
     if problems:
         return CourseOptions(), problems
@@ -233,5 +275,7 @@ def load_options(path: Path | None, shown: str) -> tuple[CourseOptions, list[Dia
         options = replace(options, navigation={**options.navigation, **data["navigation"]})
     if "check" in data and "severity" in data["check"]:
         options = replace(options, severity=dict(data["check"]["severity"]))
+    if "check" in data and "online_deadline" in data["check"]:
+        options = replace(options, online_deadline=float(data["check"]["online_deadline"]))
     return options, []
 

@@ -3,7 +3,8 @@
 Every page gets the dev script and its build problems injected at the start of its `<head>`
 (before the deck's boot script, which the dev script may hold back). Files are read
 whole, so an answer is never half of an old and half of a new build. A URL never reaches a file
-outside the site: `..`, hidden names and links out of it are 404, like folders (nothing is listed).
+outside the site: `..`, hidden names, names too long for a file and links out of it are 404, like
+folders (nothing is listed). A request whose Host names another site is refused (`devhosts`).
 
 Site files go through tornado's `StaticFileHandler` (ETag revalidation, HEAD, ranges), with
 `locate` deciding what a URL may reach. From livereload we use the websocket handler and its
@@ -26,8 +27,9 @@ from urllib.parse import quote, unquote, urlsplit
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from livereload.handlers import LiveReloadHandler
 from tornado import web
-from tornado.websocket import WebSocketClosedError, WebSocketHandler
+from tornado.websocket import WebSocketClosedError
 
+from .devhosts import host_allowed, same_origin, served_names
 from .livebuild import COURSE, LiveBuild
 from .sessions import ROOT
 
@@ -48,6 +50,8 @@ served as the files named here joined in this order (together they are one scrip
 TEXT_TYPES = ("text/", "application/javascript", "application/json", "image/svg+xml")
 SWAP_WAIT, SWAP_TRIES = 0.005, 200
 """While a full build swaps the site folder in, a request waits (up to 1 s) for it."""
+NAME_MAX = 255
+"""The longest file name (in bytes) a site can hold: a longer URL segment names nothing (404)."""
 
 
 def locate(root: Path, url_path: str) -> Path | str | None:
@@ -59,18 +63,22 @@ def locate(root: Path, url_path: str) -> Path | str | None:
     parts = url_path.split("/")
     folder = parts[-1] == ""
     parts = parts[:-1] if folder else parts
-    if any(p in ("", ".", "..") or p.startswith(".") or "\\" in p or "\0" in p or ":" in p for p in parts):
+    if any(p in ("", ".", "..") or p.startswith(".") or "\\" in p or "\0" in p or ":" in p
+           or len(os.fsencode(p)) > NAME_MAX for p in parts):
         return None
-    target = Path(os.path.realpath(root.joinpath(*parts)))
-    if not target.is_relative_to(root):
+    try:
+        target = Path(os.path.realpath(root.joinpath(*parts)))
+        if not target.is_relative_to(root):
+            return None
+        if target.is_dir():
+            target = target / "index.html"
+            if target.is_file() and not folder and parts:
+                return "redirect"
+        elif folder:
+            return None
+        return target if target.is_file() else None
+    except (OSError, ValueError):  # a name too long for the file system, a link loop, ...: nothing there
         return None
-    if target.is_dir():
-        target = target / "index.html"
-        if target.is_file() and not folder and parts:
-            return "redirect"
-    elif folder:
-        return None
-    return target if target.is_file() else None
 
 
 def page_of(url_path: str, index: str = "", root: bool = False) -> str | None:
@@ -86,22 +94,24 @@ def page_of(url_path: str, index: str = "", root: bool = False) -> str | None:
     return stem if url_path.endswith("/") and stem and "/" not in stem else None
 
 
-LOOPBACK_NAMES = ("localhost", "127.0.0.1", "[::1]", "::1")
-
-
-def loopback_host(host: str) -> bool:
-    """Whether a Host header names this machine (a page elsewhere cannot reach a loopback server
-    through a DNS name that points at 127.0.0.1: such requests carry another Host)."""
-    name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
-    return name.lower() in LOOPBACK_NAMES or name.startswith("127.")
-
-
 class _HostChecked(web.RequestHandler):
-    """Refuses requests for other host names while the server only listens on loopback."""
+    """Refuses requests whose Host names another site (see `host_allowed`)."""
 
     def prepare(self) -> None:
-        if self.settings.get("loopback_only") and not loopback_host(self.request.host):
-            raise web.HTTPError(403)
+        why = self.refusal()
+        if why is not None:
+            log.debug("refused %s %s (Host %r): %s", self.request.method, self.request.uri, self.request.host, why)
+            self.clear()
+            self.set_status(403)
+            self.set_header("Content-Type", "text/plain; charset=utf-8")
+            self.finish(f"403 Forbidden: {why}\n")
+
+    def refusal(self) -> str | None:
+        """Why this request is not answered (None: it is)."""
+        bound = self.settings.get("podium_host", "127.0.0.1")
+        if host_allowed(self.request.host, bound):
+            return None
+        return f"this server answers to {served_names(bound)} only (serve --host NAME to be reached under another name)"
 
 
 class SiteHandler(_HostChecked, web.StaticFileHandler):
@@ -204,28 +214,47 @@ class ReloadSocket(_HostChecked, LiveReloadHandler):
     """livereload's websocket, accepting pages of this server only. A page that says which it is
     (livereload's `info`) is sent what the layout check last found on its slides.
 
-    The Host is checked in `prepare`, before any origin check: tornado (from 6.6) does not call
-    `check_origin` when Origin and Host agree, as they do for a page of another site that reaches
-    the server through a DNS name of its own pointing at 127.0.0.1."""
+    Host and Origin are both checked here, before the handshake, whatever tornado does (from 6.6
+    it does not call `check_origin` when Origin and Host agree, as they do for a page of another
+    site that reaches the server through a DNS name of its own). Browsers always send an Origin:
+    it must be this server's own, under the Host the page asked for. A client without one is not a
+    page (nothing a browser runs can leave it out). A message that is not one of livereload's
+    (a JSON object with a `command`) is ignored, with a log line."""
+
+    def refusal(self) -> str | None:
+        origin = self.request.headers.get("Origin", self.request.headers.get("Sec-Websocket-Origin"))
+        if origin is not None and not same_origin(origin, self.request.host):
+            return super().refusal() or "this socket is for the pages of this server only"
+        return super().refusal()
 
     def check_origin(self, origin: str) -> bool:
-        # livereload's own handler accepts every origin; tornado's accepts the same origin only.
-        return WebSocketHandler.check_origin(self, origin)
+        # livereload's own handler accepts every origin; `prepare` has checked it already.
+        return same_origin(origin, self.request.host)
 
     def on_message(self, message: str | bytes) -> None:
-        super().on_message(message)
         try:
             data = json.loads(message)
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON (bad UTF-8 included), or nested past any use
+            data = None
+        if not isinstance(data, dict) or not isinstance(data.get("command"), str):
+            self._ignore(message)
             return
+        super().on_message(message)
         layout = self.settings.get("podium_layout")
-        if not isinstance(data, dict) or data.get("command") != "info" or layout is None:
+        if data.get("command") != "info" or layout is None:
             return
         path = urlsplit(str(data.get("url", ""))).path
         live = self.settings.get("podium_live")
         stem = page_of(unquote(path.lstrip("/")), live.index, ROOT in live.stems) if live else None
         if stem:
             self.write_message(layout_message(stem, layout(stem)))
+
+    def _ignore(self, message: str | bytes) -> None:
+        """Say once per connection that its messages are not livereload's (then only in the debug log)."""
+        self.malformed = getattr(self, "malformed", 0) + 1
+        shown = repr(message[:40]) + ("..." if len(message) > 40 else "")
+        log.log(logging.WARNING if self.malformed == 1 else logging.DEBUG,
+                "reload socket: ignored a message that is not livereload's: %s", shown)
 
 
 def layout_message(stem: str, lines: tuple[str, ...]) -> dict:
@@ -267,14 +296,14 @@ def snippet_maker(live: LiveBuild, layout: Callable[[str], tuple[str, ...]]) -> 
     return snippet
 
 
-def application(live: LiveBuild, loopback_only: bool = True,
+def application(live: LiveBuild, host: str = "127.0.0.1",
                 layout: Callable[[str], tuple[str, ...]] = lambda stem: ()) -> web.Application:
-    """The tornado application serving `live`'s site (only to loopback host names if `loopback_only`);
-    `layout(stem)` gives what the layout check found on a deck."""
+    """The tornado application serving `live`'s site when listening on `host` (to the host names
+    `host_allowed` accepts); `layout(stem)` gives what the layout check found on a deck."""
     root = Path(os.path.realpath(live.out))
     return web.Application([
         (SOCKET_PATH, ReloadSocket),
         (DEV_PREFIX + r"([a-z]+\.js)", DevScriptHandler),
         (r"/(.*)", SiteHandler, {"live": live, "root": root, "snippet": snippet_maker(live, layout)}),
-    ], loopback_only=loopback_only, podium_layout=layout, podium_live=live,
+    ], podium_host=host, podium_layout=layout, podium_live=live,
         log_function=lambda handler: log.debug("%d %s", handler.get_status(), handler.request.uri))

@@ -17,8 +17,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
+from .diagnostics import Diagnostic
+from .inside import real, refusal, shown_entry
 from .languages import SHELL_LIKE, filename_hint, infer_language, label_fits_file
 from .markdown import ParsedSlide
 from .model import SourceLocation
@@ -66,10 +68,12 @@ def slide_blocks(parsed: ParsedSlide) -> Iterator[CodeBlock]:
     index = parsed.slide.index
     for number, token in enumerate(tokens):
         if token.type == "inline" and token.map and "`" in token.content:
+            line, counted = token.map[0], 0
             for found in INLINE_CODE.finditer(token.content):
                 code = found.group(2).strip()
                 if COMMAND.match(code):
-                    line = token.map[0] + token.content.count("\n", 0, found.start())
+                    line += token.content.count("\n", counted, found.start())
+                    counted = found.start()
                     at = source.location(line, 1)
                     yield CodeBlock(code, code, (at,), at, index, "shell")
         if token.type not in CODE_TOKENS or not token.map:
@@ -117,24 +121,51 @@ def lab_folder(session: Session) -> Path:
     return session.source.parent / session.source.stem if flat else folder
 
 
-def _below(folder: Path, skipped: frozenset[Path]) -> Iterator[Path]:
-    if not folder.is_dir():
-        return
-    for path in sorted(folder.iterdir()):
-        if SKIPPED_FOLDERS.search(path.name) or path in skipped:
-            continue
-        if path.is_dir():
-            if (path / "index.html").is_file() or (path / FOLDER_SOURCE).is_file():
-                continue  # another session's folder
-            yield from _below(path, skipped)
-        elif path.is_file():
-            yield path
+Refused = tuple[Path, tuple[str, str]]
+"""A lab entry the site may not publish, and (rule, message) saying why (see inside.py)."""
 
 
-def lab_files(lab: Path, skipped: Iterable[Path] = ()) -> list[Path]:
+def walk_lab(lab: Path, skipped: Iterable[Path] = (), course: Iterable[Path] = ()) -> tuple[list[Path], list[Refused]]:
     """The files of a lab folder (hidden ones, build leftovers, other sessions' folders and the
-    `skipped` ones left out)."""
-    return list(_below(lab, frozenset(skipped)))
+    `skipped` ones left out), each folder walked once however symlinks lead back to it; with the
+    course's folders, the entries it may not publish (leading outside it, hidden) are left out and
+    returned apart, and never walked."""
+    skipped, course = frozenset(skipped), tuple(course)
+    if course and lab.exists() and (why := refusal(lab, course, lab.name)) is not None:
+        return [], [(lab, why)]
+    files: list[Path] = []
+    refused: list[Refused] = []
+    seen: set[Path | None] = set()
+    folders = [lab]
+    while folders:
+        folder = folders.pop()
+        if real(folder) in seen or not folder.is_dir():
+            continue
+        seen.add(real(folder))
+        try:
+            entries = sorted(folder.iterdir())
+        except OSError:
+            continue
+        below = []
+        for path in entries:
+            link = path.is_symlink()  # what is not a link lies where its folder does: inside the course
+            if SKIPPED_FOLDERS.search(path.name) or path in skipped or link and real(path) in skipped:
+                continue
+            why = refusal(path, course, path.relative_to(lab).as_posix()) if course and link else None
+            if why is not None and path.exists():
+                refused.append((path, why))
+            elif path.is_dir():
+                if not ((path / "index.html").is_file() or (path / FOLDER_SOURCE).is_file()):
+                    below.append(path)  # else another session's folder
+            elif path.is_file():
+                files.append(path)
+        folders += below
+    return sorted(files, key=lambda p: p.relative_to(lab).parts), refused
+
+
+def lab_files(lab: Path, skipped: Iterable[Path] = (), course: Iterable[Path] = ()) -> list[Path]:
+    """The files of a lab folder, as `walk_lab` finds them."""
+    return walk_lab(lab, skipped, course)[0]
 
 
 def resolve(name: str, lab: Path, course: Iterable[Path], skipped: Iterable[Path] = ()) -> tuple[Path | None, tuple[Path, ...]]:
@@ -145,7 +176,7 @@ def resolve(name: str, lab: Path, course: Iterable[Path], skipped: Iterable[Path
     if (lab / name).is_file():
         return lab / name, ()
     tail = "/" + name
-    fits = [p for p in lab_files(lab, skipped) if ("/" + p.relative_to(lab).as_posix()).endswith(tail)]
+    fits = [p for p in lab_files(lab, skipped, course) if ("/" + p.relative_to(lab).as_posix()).endswith(tail)]
     if len(fits) == 1:
         return fits[0], ()
     if fits:
@@ -198,23 +229,34 @@ def comparable(text: str) -> list[str]:
 
 
 def published_lab(session: Session, blocks: Iterable[CodeBlock], course: Iterable[Path],
-                  used: Iterable[Path] = ()) -> dict[str, Path | str]:
+                  used: Iterable[Path] = (),
+                  report: Callable[[Diagnostic], None] | None = None) -> dict[str, Path | str]:
     """What the site offers students of a session's lab, by name in the deck's folder: the files
     of its lab folder and the files its blocks name (a file, or the block's text when there is
-    none). The session's own page, source and the files its slides show (`used`) are left out."""
+    none). The session's own page, source and the files its slides show (`used`) are left out, and
+    so are files the course may not publish (outside the course's folders, hidden): those are
+    reported, at the lab's entry or at the slide naming them."""
+    course = tuple(course)
+    report = report or (lambda item: None)
     lab = lab_folder(session)
     left_out = {session.source.resolve(), *(p.resolve() for p in used)}
     if session.page is not None:
         left_out.add(session.page.resolve())
     found: dict[str, Path | str] = {}
-    for path in lab_files(lab):
+    files, refused = walk_lab(lab, (), course)
+    for path, (rule, message) in refused:
+        report(Diagnostic(SourceLocation(shown_entry(path), 1), "error", rule, message))
+    for path in files:
         if path.resolve() not in left_out:
             found[path.relative_to(lab).as_posix()] = path
     for block in blocks:
         if not block.name or block.name in found or block.name.startswith("/") or ".." in block.name.split("/"):
             continue
         path, choices = resolve(block.name, lab, course)
-        if path is not None:
+        why = refusal(path, course, block.name) if path is not None else None
+        if why is not None:
+            report(Diagnostic(block.named_at or block.opening, "error", why[0], why[1], block.slide + 1))
+        elif path is not None:
             found[block.name] = path
         elif not choices and not block.lines and not block.region:
             found[block.name] = block.text if block.text.endswith("\n") else block.text + "\n"

@@ -86,7 +86,9 @@ _TOML_KEY = re.compile(r"^\s*[\w.\-\"]+\s*=\s*\S", re.MULTILINE)
 _YAML_KEY = re.compile(r"^\s*(?:-\s+)?[\w.\-\"']+:(?:\s|$)", re.MULTILINE)
 _ASSIGNMENT = re.compile(r"^[A-Za-z_]\w*=")
 _MENTION = re.compile(r"`([^`\n]+)`|([\w.][\w./-]*)")
-_URL = re.compile(r"\S+://\S+|\]\([^)]*\)")
+_URL = re.compile(r"\]\([^)]*(?:\)|$)")
+"""A link's target in Markdown (to the end of the line when it is not closed)."""
+_WORDS = re.compile(r"(\s+)")
 _BOUNDARY = re.compile(r"^\s*(?:```|~~~)|^(?:---|--|\?\?\?)\s*$")
 
 
@@ -165,6 +167,13 @@ def label_fits_file(label: str, name: str) -> bool:
     return labelled == named or {labelled, named} <= YAML_FAMILY
 
 
+def _without_urls(line: str) -> str:
+    """The line with its URLs and link targets blanked (in time linear in the line)."""
+    if "://" in line:
+        line = "".join(" " if "://" in word else word for word in _WORDS.split(line))
+    return _URL.sub(" ", line) if "](" in line else line
+
+
 def filename_hint(text_before: str) -> str | None:
     """The file named last in the few lines before a code block, e.g. `app.py`."""
     window: list[str] = []
@@ -175,7 +184,7 @@ def filename_hint(text_before: str) -> str | None:
             window.append(line)
     found: str | None = None
     for line in reversed(window):
-        for match in _MENTION.finditer(_URL.sub(" ", line)):
+        for match in _MENTION.finditer(_without_urls(line)):
             quoted, bare = match.groups()
             token = (quoted or bare).strip()
             if bare:
@@ -270,7 +279,7 @@ def _yaml_kind(code: str) -> str | None:
 def _compiles(code: str) -> bool:
     try:
         compile(code, "<sniff>", "exec", dont_inherit=True)
-    except (SyntaxError, ValueError):
+    except (SyntaxError, ValueError, RecursionError, MemoryError):  # the last two: nested too deep
         return False
     return True
 
@@ -285,7 +294,7 @@ def sniff_language(code: str) -> str | None:
         try:
             json.loads(text)
             return "json"
-        except ValueError:
+        except (ValueError, RecursionError):
             pass
     if _is_dockerfile(code):
         return "dockerfile"

@@ -21,6 +21,7 @@ from .plugins.content_classes import content_classes_plugin
 from .plugins.definitions import definitions_plugin
 from .plugins.env import KEY, MarkdownOptions, PodiumEnv, Problem
 from .plugins.headings import tight_headings_plugin
+from .plugins.limits import limits_plugin
 from .plugins.lines import lines_plugin
 from .plugins.links import session_links_plugin
 from .plugins.macros import MACROS, macros_plugin
@@ -110,6 +111,7 @@ def markdown_parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"typographer": False}).enable(["table", "strikethrough"])
     for plugin in PLUGINS:
         md.use(plugin)
+    md.use(limits_plugin)
     md.core.ruler.at("inline", _inline_with_lines)
     md.normalizeLink = normalize_link  # type: ignore[method-assign]
     md.normalizeLinkText = normalize_link_text  # type: ignore[method-assign]

@@ -96,7 +96,8 @@ def _forked(function: Callable[..., Result], items: Sequence[Item], shared: tupl
     here = list(plan[0])
     sent: list[tuple[list[int], Future]] = []
     _JOB = (function, items, shared)
-    pool = ProcessPoolExecutor(max_workers=len(plan) - 1, mp_context=multiprocessing.get_context("fork"))
+    pool = ProcessPoolExecutor(max_workers=len(plan) - 1, mp_context=multiprocessing.get_context("fork"),
+                               initializer=_die_with, initargs=(os.getpid(),))
     try:
         for share in plan[1:]:
             try:
@@ -115,6 +116,23 @@ def _forked(function: Callable[..., Result], items: Sequence[Item], shared: tupl
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
         _JOB = None
+
+
+PR_SET_PDEATHSIG = 1
+"""Linux's prctl option: the signal a process gets when the one that started it ends."""
+
+
+def _die_with(parent: int) -> None:
+    """In a worker, first: end when the build that forked it ends, even killed with SIGKILL (a
+    worker left behind would wait forever to send its results)."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent ended before the line above
+        os._exit(1)
 
 
 def _work(share: list[int]) -> list:

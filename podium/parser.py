@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,6 +46,8 @@ class _Part:
     source: int | None = None
     resolved: tuple[dict[str, str], dict[str, SourceLocation], SourceText, SourceText] | None = None
     busy: bool = False
+    depth: int = 0
+    """How many sources the resolved slide inherits through."""
     problems: list[Diagnostic] = field(default_factory=list)
 
 
@@ -196,9 +199,9 @@ def _choose_sources(parts: list[_Part], path: str, problems: list[Diagnostic]) -
         elif "template" in part.props:
             wanted = part.props["template"]
             found = by_name.get(wanted, [])
-            earlier = [j for j in found if j < i]
-            if earlier or found:
-                part.source = earlier[-1] if earlier else found[0]
+            if found:
+                before = bisect.bisect_left(found, i)
+                part.source = found[before - 1] if before else found[0]
             else:
                 problems.append(Diagnostic(
                     part.where["template"], "error", "unknown-template",
@@ -209,25 +212,63 @@ def _choose_sources(parts: list[_Part], path: str, problems: list[Diagnostic]) -
             layout = i
 
 
+MAX_TEMPLATE_CHAIN = 50
+"""How many templates, layouts and `--` steps a slide may inherit through, one from the next."""
+
+
 def _resolve(part: _Part, parts: list[_Part], options: ParseOptions,
              problems: list[Diagnostic]) -> tuple[dict[str, str], dict[str, SourceLocation], SourceText, SourceText]:
-    """Properties, content and notes of a slide after inheriting from its source (memoised)."""
-    if part.resolved is not None:
-        return part.resolved
-    own = (dict(part.props), dict(part.where), part.content, part.notes)
-    if part.source is None:
-        part.resolved = own
-        return own
-    if part.busy:
-        problems.append(Diagnostic(
-            part.where.get("template", part.raw.location), "error", "template-cycle",
-            f"template cycle: slide '{part.props.get('name', '?')}' ends up inheriting from itself"))
-        return own
-    part.busy = True
-    base_props, base_where, base_content, base_notes = _resolve(parts[part.source], parts, options, problems)
-    part.busy = False
-    if part.resolved is not None:
-        return part.resolved
+    """Properties, content and notes of a slide after inheriting from its source (memoised).
+
+    The chain of sources is walked without recursion: a cycle, or a chain longer than
+    MAX_TEMPLATE_CHAIN, is cut with an error where it is found and that slide keeps its own."""
+    chain: list[_Part] = []
+    at: _Part | None = part
+    cycle: _Part | None = None
+    while at is not None and at.resolved is None:
+        if at.busy:
+            problems.append(Diagnostic(
+                at.where.get("template", at.raw.location), "error", "template-cycle",
+                f"template cycle: slide '{at.props.get('name', '?')}' ends up inheriting from itself"))
+            cycle = at
+            break
+        at.busy = True
+        chain.append(at)
+        at = parts[at.source] if at.source is not None else None
+    for item in reversed(chain):
+        item.busy = False
+        if item.source is None:
+            _cut(item)
+            continue
+        base = parts[item.source]
+        if base is cycle and cycle.resolved is None:  # the cycle closes here: inherit its own part
+            item.resolved, item.depth = _inherit(item, _own(base), options), 1
+            continue
+        if base.depth >= MAX_TEMPLATE_CHAIN:
+            problems.append(Diagnostic(
+                item.where.get("template", item.raw.location), "error", "template-chain-too-long",
+                f"this slide inherits through more than {MAX_TEMPLATE_CHAIN} templates, layouts or "
+                f"'--' steps (the limit); it is shown without them"))
+            _cut(item)
+            continue
+        item.resolved, item.depth = _inherit(item, base.resolved, options), base.depth + 1
+    assert part.resolved is not None
+    return part.resolved
+
+
+def _own(part: _Part) -> tuple[dict[str, str], dict[str, SourceLocation], SourceText, SourceText]:
+    return dict(part.props), dict(part.where), part.content, part.notes
+
+
+def _cut(part: _Part) -> None:
+    """The slide resolves to its own properties, content and notes."""
+    part.resolved, part.depth = _own(part), 0
+
+
+def _inherit(part: _Part, base: tuple[dict[str, str], dict[str, SourceLocation], SourceText, SourceText],
+             options: ParseOptions) -> tuple[dict[str, str], dict[str, SourceLocation], SourceText, SourceText]:
+    """A slide's own properties, content and notes on top of its resolved source's."""
+    base_props, base_where, base_content, base_notes = base
     props, where = dict(part.props), dict(part.where)
     for key, value in base_props.items():
         if key in NOT_INHERITED:
@@ -238,8 +279,7 @@ def _resolve(part: _Part, parts: list[_Part], options: ParseOptions,
             props[key], where[key] = value, base_where[key]
     content = _splice(base_content, part.content)
     notes = _merge_notes(base_notes, part.notes) if options.inherit_presenter_notes else part.notes
-    part.resolved = (props, where, content, notes)
-    return part.resolved
+    return props, where, content, notes
 
 
 def _validate(props: dict[str, str], where: dict[str, SourceLocation]) -> list[Diagnostic]:

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from .builder import BuildResult, build
 from .project import Project
+from .publish import publish_site
 from .sessions import ROOT
 from .site import site_folder
 
@@ -155,14 +156,21 @@ def page_query(handout: bool, paper: str = PAPERS[0]) -> str:
 
 def make_pdfs(project: Project, out: Path, chromium: str, handout: bool = False, driver: str = "auto",
               paper: str = PAPERS[0]) -> PdfResult:
-    """Build the course into a temporary folder and print every session into `out` (`paper`: the handout's)."""
+    """Build the course into a temporary folder and print every session into `out` (`paper`: the handout's).
+
+    The PDF files are published as the site is (see publish.py): printed into a fresh folder that
+    is swapped in for `out` once every one is printed, keeping the files of `out` this run does not
+    write (the handouts beside the slides). Raises OutputError when `out` is refused or cannot be written."""
     with tempfile.TemporaryDirectory(prefix="podium-pdf-") as folder:
-        result = build(project.with_options(out_dir=Path(folder) / "site"))
+        result = build(project.with_options(out_dir=Path(folder) / "site", force=False))
         if not result.ok:
             return PdfResult(result, ())
-        out.mkdir(parents=True, exist_ok=True)
         query = page_query(handout, paper)
-        jobs = [((Path(folder) / "site" / site_folder(d) / "index.html").resolve().as_uri() + query,
-                 (out / pdf_name(d.deck.stem, handout)).resolve()) for d in result.decks]
-        print_pages(chromium, jobs, driver)
-    return PdfResult(result, tuple(target for _, target in jobs))
+        pages = [((Path(folder) / "site" / site_folder(d) / "index.html").resolve().as_uri() + query,
+                  pdf_name(d.deck.stem, handout)) for d in result.decks]
+
+        def fill(staging: Path) -> None:
+            print_pages(chromium, [(url, staging.resolve() / name) for url, name in pages], driver)
+
+        publish_site(project, fill, out=out, what="the PDF files", carry=True)
+    return PdfResult(result, tuple(out / name for _, name in pages))

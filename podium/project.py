@@ -6,8 +6,10 @@ import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .config import CourseOptions, load_options
+from .config import CourseOptions, key_line, load_options
 from .diagnostics import Diagnostic
+from .inside import may_publish, project_folders, refusal
+from .model import SourceLocation
 
 PACKAGE_ROOT = Path(__file__).resolve().parent
 """The package folder: it holds templates/ and static/, so an installed Podium has them too."""
@@ -40,6 +42,8 @@ class Project:
     """Settings from course.toml."""
     notes: bool = True
     """False publishes the site without presenter notes (students' copy)."""
+    force: bool = False
+    """True replaces an output folder Podium did not make (`--force`); never a file or the course."""
 
     @property
     def root(self) -> Path:
@@ -57,9 +61,11 @@ class Project:
 
     @property
     def stylesheet_files(self) -> tuple[Path, ...]:
-        """The course's own CSS files (named in course.toml, relative to it)."""
+        """The course's own CSS files (named in course.toml, relative to it), those the course may
+        publish (inside its folders, not hidden: see inside.py)."""
         base = self.config_path.parent if self.config_path else Path.cwd()
-        return tuple(base / name for name in self.options.stylesheets)
+        course = project_folders(self)
+        return tuple(base / name for name in self.options.stylesheets if may_publish(base / name, course, name))
 
     def with_options(self, **changes: object) -> Project:
         """A copy with some fields changed."""
@@ -83,4 +89,18 @@ def load_project(slides: str | Path = DEFAULT_SLIDES, out: str | Path = "site", 
     options, problems = load_options(config_path, shown(config_path))
     project = Project(slides_dir=slides_dir, out_dir=Path(out),
                       config_path=config_path if config_path.is_file() else None, options=options, notes=notes)
-    return project, problems
+    return project, problems + _refused_stylesheets(project)
+
+
+def _refused_stylesheets(project: Project) -> list[Diagnostic]:
+    """An error at course.toml's `stylesheets` for each one the course may not publish."""
+    if project.config_path is None or not project.options.stylesheets:
+        return []
+    course = project_folders(project)
+    refused = [why for name in project.options.stylesheets
+               if (why := refusal(project.config_path.parent / name, course, name)) is not None]
+    if not refused:
+        return []
+    text = project.config_path.read_text(encoding="utf-8")
+    where = SourceLocation(shown(project.config_path), key_line(text, "", "stylesheets"), 1)
+    return [Diagnostic(where, "error", rule, f"stylesheets: {message}") for rule, message in refused]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
-from typing import Iterator, Literal
+from typing import Iterable, Iterator, Literal
 from urllib.parse import unquote, urlsplit
 
 from markdown_it.token import Token
@@ -19,8 +19,17 @@ from .model import SourceLocation, SourceText
 
 Kind = Literal["link", "image", "background"]
 CSS_URL = re.compile(r"url\(\s*(['\"]?)(.*?)\1\s*\)")
-HTML_URL_ATTRIBUTES = {"a": ("href", "link"), "img": ("src", "image"), "source": ("src", "image"),
-                       "video": ("src", "link"), "audio": ("src", "link"), "iframe": ("src", "link")}
+STYLESHEET_URL = re.compile(r"""url\(\s*(['"]?)([^'")]+)\1\s*\)|@import\s+(['"])([^'"]+)\3""")
+"""A URL in a stylesheet: `url(...)` or `@import "..."`."""
+HTML_URLS: dict[tuple[str, str], Kind] = {
+    ("a", "href"): "link", ("img", "src"): "image", ("source", "src"): "image", ("video", "src"): "link",
+    ("audio", "src"): "link", ("iframe", "src"): "link", ("track", "src"): "link", ("link", "href"): "link",
+    ("script", "src"): "link", ("object", "data"): "link", ("embed", "src"): "link",
+    ("video", "poster"): "background", ("img", "srcset"): "image", ("source", "srcset"): "background",
+}
+"""The raw HTML attributes that name a URL, by (tag, attribute), and the kind of reference each is
+(`srcset` holds several URLs; a `<style>` block's `url()` and `@import` count too)."""
+SRCSET_URL = re.compile(r"[\s,]*([^\s,][^\s]*)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,7 +37,8 @@ class Reference:
     """One URL used by a slide."""
 
     kind: Kind
-    """`link` (a, iframe, media), `image` (img, source) or `background` (background-image)."""
+    """`link` (a, iframe, media, scripts, stylesheets), `image` (img, source src) or `background`
+    (a picture without alt text: background-image, CSS `url()`, a poster, `<source srcset>`)."""
     url: str
     """As written (after {{vars}})."""
     location: SourceLocation
@@ -58,6 +68,51 @@ def local_path(url: str) -> str | None:
     return unquote(parts.path)
 
 
+def copied_path(url: str) -> str | None:
+    """The file path of a relative URL whose file the site copies beside the page (links to
+    sessions' `.md` files and to folders are not copied), else None."""
+    path = local_path(url.strip())
+    return None if path is None or path.endswith((".md", "/")) else path
+
+
+def srcset_urls(value: str) -> list[str]:
+    """The URLs of a `srcset` (`a.png 1x, b.png 2x`), as HTML reads it: a URL, then descriptors up
+    to the next comma outside parentheses."""
+    found, position = [], 0
+    while (match := SRCSET_URL.match(value, position)) is not None:
+        url, position = match.group(1), match.end()
+        if url.endswith(","):
+            url = url.rstrip(",")
+        else:
+            depth = 0
+            while position < len(value) and (value[position] != "," or depth > 0):
+                depth += {"(": 1, ")": -1}.get(value[position], 0)
+                position += 1
+            position += 1
+        if url:
+            found.append(url)
+    return found
+
+
+def stylesheet_urls(css: str) -> Iterator[tuple[Kind, str, int]]:
+    """(kind, URL, offset in the text) of every `url()` and `@import` of a stylesheet."""
+    for match in STYLESHEET_URL.finditer(css):
+        url = match.group(2) or match.group(4)
+        imported = bool(match.group(4)) or css[max(0, match.start() - 80):match.start()].rstrip().endswith("@import")
+        yield ("link" if imported else "background"), url.strip(), match.start(2 if match.group(2) else 4)
+
+
+def line_columns(text: str, offsets: Iterable[int]) -> Iterator[tuple[int, int]]:
+    """(1-based line, column) of increasing offsets in a text, counted in one pass."""
+    line, counted, start = 1, 0, 0
+    for offset in offsets:
+        line += text.count("\n", counted, offset)
+        newline = text.rfind("\n", counted, offset)
+        start = newline + 1 if newline >= 0 else start
+        counted = offset
+        yield line, offset - start + 1
+
+
 @functools.lru_cache(maxsize=1)
 def _html_parser_class() -> type:
     """An HTMLParser that collects the URLs of raw HTML (made on first use: most slides have none)."""
@@ -67,14 +122,27 @@ def _html_parser_class() -> type:
         def __init__(self) -> None:
             super().__init__(convert_charrefs=True)
             self.found: list[tuple[Kind, str, str]] = []
+            self.in_style = False
 
         def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-            attribute, kind = HTML_URL_ATTRIBUTES.get(tag, (None, None))
-            values = dict(attrs)
-            if attribute and values.get(attribute):
-                self.found.append((kind, values[attribute] or "", values.get("alt") or ""))
-            for match in CSS_URL.finditer(values.get("style") or ""):
+            values = {name: value or "" for name, value in attrs}
+            for name, value in values.items():
+                kind = HTML_URLS.get((tag, name))
+                if kind is None or not value.strip():
+                    continue
+                label = values.get("alt", "")
+                urls = srcset_urls(value) if name == "srcset" else [value.strip()]
+                self.found += [(kind, url, label) for url in urls]
+            for match in CSS_URL.finditer(values.get("style", "")):
                 self.found.append(("background", match.group(2), ""))
+            self.in_style = tag == "style"
+
+        def handle_endtag(self, tag: str) -> None:
+            self.in_style = False
+
+        def handle_data(self, data: str) -> None:
+            if self.in_style:
+                self.found += [(kind, url, "") for kind, url, _ in stylesheet_urls(data)]
 
     return HtmlUrls
 

@@ -13,9 +13,11 @@ from markupsafe import Markup
 from .diagnostics import Diagnostic, did_you_mean
 from .highlight import known_styles, style_class
 from .markdown import MarkdownOptions, ParseCache, ParsedSlide, Report, first_heading, parse_deck, render_text
-from .model import Deck, RenderedDeck, RenderedSlide, Slide
+from .inside import course_folders, real, refusal, shown_entry, source_refusal
+from .model import Deck, RenderedDeck, RenderedSlide, Slide, SourceLocation
+from .project import shown
 from .properties import BACKGROUND_STYLES
-from .references import local_path, slide_references
+from .references import copied_path, line_columns, slide_references, stylesheet_urls
 
 if TYPE_CHECKING:
     from .sessions import Session
@@ -34,7 +36,9 @@ class RenderSettings:
     lab: bool = False
     """Collect the session's lab for students (its files and the files its code blocks name)."""
     course_folders: tuple[Path, ...] = ()
-    """Where a lab file a slide names is looked for after the session's own lab folder."""
+    """The course's folders (its slides folder and its root): the only places the site publishes
+    files from (none given: the deck's own folder), and where a lab file a slide names is looked
+    for after the session's own lab folder."""
 
 
 def background_style(slide: Slide) -> str:
@@ -54,52 +58,95 @@ def _style_of(slide: Slide, settings: RenderSettings, report: Report) -> str:
     return settings.highlight_style if settings.highlight_style in styles else "default"
 
 
-def _assets(deck: Deck, parsed: list[ParsedSlide], report: Report) -> dict[str, Path]:
-    """Local files the deck's slides and its remark page use; warn about missing ones."""
+def _add(found: dict[str, Path], name: str, target: Path, written: str, where: SourceLocation, slide: int | None,
+         course: tuple[Path, ...], report: Report, missing: bool) -> Path | None:
+    """Publish the file `target` as `name` when the course may publish it (see inside.py); report
+    why not, and (with `missing`) a file that does not exist. Returns the file when it is published."""
+    refused = refusal(target, course, written)
+    if refused is not None:
+        report(Diagnostic(where, "error", refused[0], refused[1], slide))
+        return None
+    try:
+        is_file, exists = target.is_file(), target.exists()
+    except OSError:  # a name too long to be a file, say
+        is_file = exists = False
+    if is_file:
+        found[name] = target
+        return target
+    if missing and not exists:
+        report(Diagnostic(where, "warning", "missing-file", f"'{written}' does not exist", slide))
+    return None
+
+
+def _sheet_uses(found: dict[str, Path], sheets: list[tuple[str, Path]], base: Path, course: tuple[Path, ...],
+                report: Report) -> None:
+    """What the stylesheets `sheets` ((name in the site, file)) name with `url()` and `@import`,
+    relative to each of them, published beside them; the stylesheets they import are read too."""
+    seen: set[Path | None] = set()
+    while sheets:
+        name, sheet = sheets.pop()
+        if sheet.suffix.lower() != ".css" or real(sheet) in seen:
+            continue
+        seen.add(real(sheet))
+        try:
+            css = sheet.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        uses = [(url, offset) for _, url, offset in stylesheet_urls(css) if copied_path(url) is not None]
+        for (url, _), (line, column) in zip(uses, line_columns(css, [offset for _, offset in uses])):
+            path = copied_path(url) or ""
+            relative = posixpath.normpath(posixpath.join(posixpath.dirname(name), path))
+            where = SourceLocation(shown_entry(sheet), line, column)
+            target = _add(found, relative, base / relative, path, where, None, course, report, missing=False)
+            if target is not None:
+                sheets.append((relative, target))
+
+
+def _assets(deck: Deck, parsed: list[ParsedSlide], course: tuple[Path, ...], report: Report) -> dict[str, Path]:
+    """Local files the deck's slides and its remark page use, and what the stylesheets among them
+    name; warn about missing ones, refuse (with an error) those the course may not publish."""
     base = deck.session.folder if deck.session is not None else deck.source.parent
-    assets: dict[str, Path] = page_assets(deck.session) if deck.session is not None else {}
+    assets: dict[str, Path] = page_assets(deck.session, course, report) if deck.session is not None else {}
+    sheets, seen = [], set()
     for item in parsed:
         for ref in slide_references(item):
-            path = local_path(ref.url)
-            if path is None or path.endswith((".md", "/")):
-                continue
-            target = (base / path)
-            if target.is_file():
-                assets[path] = target
-            elif not target.exists():
-                report(Diagnostic(ref.location, "warning", "missing-file",
-                                  f"'{ref.url}' does not exist", ref.slide + 1))
+            path = copied_path(ref.url)
+            if path is not None and (ref.location, path) not in seen:  # `--` steps repeat their text
+                seen.add((ref.location, path))
+                target = _add(assets, path, base / path, path, ref.location, ref.slide + 1, course, report, True)
+                if target is not None:
+                    sheets.append((posixpath.normpath(path), target))
+    _sheet_uses(assets, sheets, base, course, report)
     return assets
 
 
-CSS_URL = re.compile(r"""url\(\s*(['"]?)([^'")]+)\1\s*\)|@import\s+(['"])([^'"]+)\3""")
-"""A URL in a stylesheet: `url(...)` or `@import "..."`."""
-
-
-def page_assets(session: Session) -> dict[str, Path]:
+def page_assets(session: Session, course: tuple[Path, ...] = (), report: Report = lambda item: None) -> dict[str, Path]:
     """Local files a session's remark page uses: its linked stylesheets and what they and its
-    `<style>` blocks name with `url(...)` (relative to the page, as the browser reads them)."""
+    `<style>` blocks name with `url(...)` (relative to the page, as the browser reads them).
+    Files the course may not publish (outside it, hidden) are reported and left out."""
     found: dict[str, Path] = {}
+    course = course or (session.folder,)
+    page = shown(session.page) if session.page is not None else shown(session.source)
+    sheets: list[tuple[str, Path]] = []
 
-    def add(url: str, base: str) -> Path | None:
-        path = local_path(url)
-        if path is None or path.startswith("/"):
+    def add(url: str, where: SourceLocation) -> Path | None:
+        path = copied_path(url)
+        if path is None:
             return None
-        relative = posixpath.normpath(posixpath.join(base, path))
-        target = session.folder / relative
-        if target.is_file():
-            found[relative] = target
-            return target
-        return None
+        relative = posixpath.normpath(path)
+        return _add(found, relative, session.folder / relative, path, where, None, course, report, missing=False)
 
-    sheets = [(css, "") for css, _ in session.styles]
-    for href, _ in session.stylesheets:
-        target = add(href, "")
-        if target is not None and target.suffix == ".css":
-            sheets.append((target.read_text(encoding="utf-8", errors="replace"), posixpath.dirname(href)))
-    for css, base in sheets:
-        for match in CSS_URL.finditer(css):
-            add(match.group(2) or match.group(4), base)
+    for href, line in session.stylesheets:
+        target = add(href, SourceLocation(page, line))
+        if target is not None:
+            sheets.append((posixpath.normpath(copied_path(href) or ""), target))
+    for css, first in session.styles:
+        uses = list(stylesheet_urls(css))
+        for (_, url, _), (line, _) in zip(uses, line_columns(css, [offset for _, _, offset in uses])):
+            target = add(url, SourceLocation(page, first + line - 1))
+            if target is not None:
+                sheets.append((posixpath.normpath(copied_path(url) or ""), target))
+    _sheet_uses(found, sheets, session.folder, course, report)
     return found
 
 
@@ -129,12 +176,17 @@ def render_deck(deck: Deck, settings: RenderSettings, report: Report,
     first = deck.slides[0].properties.get("title") if deck.slides else None
     page = deck.session.title if deck.session is not None else None
     title = page or first or first_heading(parsed) or deck.stem
-    assets = _assets(deck, parsed, report)
+    base = deck.session.folder if deck.session is not None else deck.source.parent
+    course = course_folders(settings.course_folders or (base,))
+    if (why := source_refusal(deck, course)) is not None:
+        report(why)
+    assets = _assets(deck, parsed, course, report)
     lab = {}
     if settings.lab and deck.session is not None:
         from .lab import deck_blocks, published_lab
 
-        lab = published_lab(deck.session, deck_blocks(parsed), settings.course_folders, assets.values())
+        lab = published_lab(deck.session, deck_blocks(parsed), settings.course_folders or (base,), assets.values(),
+                            report)
     if settings.markdown.code_buttons:
         slides = [replace(s, html=published_only(s.html, lab)) for s in slides]
     return RenderedDeck(deck, title, tuple(slides), frozenset(styles), assets, lab)

@@ -4,7 +4,8 @@ Three threads. The main thread runs tornado's loop: the site's files, the dev sc
 websocket. One watcher thread polls the course's files, waits for a quiet moment, rebuilds what the
 change touched (`LiveBuild`) and hands the loop the pages to reload (`call_soon_threadsafe`). A
 layout thread (`LiveLayout`) then lays the rebuilt decks out in Chromium and hands the loop what
-it found, for the pages' overlay.
+it found, for the pages' overlay. SIGINT/SIGTERM stop it within `STOP_SECONDS`: a rebuild or a
+layout under way is not waited for (its result would be thrown away with the temporary site).
 
 The web side (site files, dev script, livereload's websocket) is in `devsite`. livereload's
 `Server` is not used: its watcher polls every 0.8 s and drops reloads within 3 s of the previous
@@ -18,11 +19,13 @@ import contextlib
 import errno
 import ipaddress
 import logging
+import os
 import shutil
 import signal
 import socket
 import tempfile
 import threading
+import time
 import webbrowser
 from dataclasses import dataclass
 from pathlib import Path
@@ -62,6 +65,14 @@ class ServeOptions:
     """Lay the rebuilt decks out in Chromium (checks.layout) and show what does not fit."""
 
 
+WORK_PREFIX = "podium-serve-"
+"""The temporary folder of a server's site: `podium-serve-PID-XXXX` in the system's temporary folder."""
+STOP_SECONDS = 0.8
+"""From SIGINT/SIGTERM to the end of `serve`, at most (a rebuild under way is not waited for)."""
+CLOSE_SECONDS = 0.3
+"""How long open connections get to finish their answers when the server stops."""
+
+
 class ServeError(Exception):
     """The server cannot start (the port is in use, the address does not exist, ...)."""
 
@@ -93,6 +104,35 @@ def bind(host: str, port: int) -> list[socket.socket]:
         raise ServeError(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
 
 
+def remove_stale_work(folder: Path | None = None) -> list[Path]:
+    """Remove the temporary sites of servers that have ended (`podium-serve-PID-*` of this user
+    whose process is gone): one stopped during a rebuild, or killed, cannot remove its own."""
+    removed: list[Path] = []
+    if os.name != "posix":  # no owner to compare, and os.kill would end the process
+        return removed
+    for path in Path(folder or tempfile.gettempdir()).glob(WORK_PREFIX + "*-*"):
+        pid = path.name[len(WORK_PREFIX):].split("-", 1)[0]
+        try:
+            mine = path.is_dir() and not path.is_symlink() and path.lstat().st_uid == os.getuid()
+            if not (mine and pid.isdigit() and not _alive(int(pid))):
+                continue
+        except (OSError, OverflowError):  # gone meanwhile, or a number no process has
+            continue
+        shutil.rmtree(path, ignore_errors=True)
+        removed.append(path)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's process: alive
+        return True
+    return True
+
+
 def watch_inputs(watcher: Watcher, live: LiveBuild) -> None:
     """Also watch the files the last build read outside the watched folders (a deck's images)."""
     watcher.watch_files(p for p in live.inputs if not any(p.is_relative_to(f) for f in watcher.folders))
@@ -113,10 +153,11 @@ def serve(options: ServeOptions, ready: Callable[[str, Outcome], None], rebuilt:
     the layout check's findings of a deck go to `layout_found(stem, lines)`, and why it cannot run
     to `layout_note(line)`."""
     sockets = bind(options.host, options.port)
-    work = Path(tempfile.mkdtemp(prefix="podium-serve-"))
+    remove_stale_work()
+    work = Path(tempfile.mkdtemp(prefix=f"{WORK_PREFIX}{os.getpid()}-"))
     try:
         live = LiveBuild(options.slides, options.config, work / "site")
-        watcher = Watcher(*live.watched())
+        watcher = Watcher(*live.watched(), within=(live.project.root,))
         first = live.build()
         watch_inputs(watcher, live)
         url = url_for(options.host, sockets[0].getsockname()[1])
@@ -134,12 +175,15 @@ async def _serve(live: LiveBuild, watcher: Watcher, sockets: list[socket.socket]
     first, layout_found, layout_note = layout_hooks
 
     def layout_changed(stem: str, lines: tuple[str, ...]) -> None:
-        loop.call_soon_threadsafe(broadcast_layout, stem, lines)
+        try:
+            loop.call_soon_threadsafe(broadcast_layout, stem, lines)
+        except RuntimeError:  # the server has stopped
+            return
         layout_found(stem, lines)
 
     layout = LiveLayout(lambda path: live.builder.session(path), layout_changed, layout_note, enabled=options.layout)
     layout.request(live.project, laid_out(live, first))
-    server = HTTPServer(application(live, loopback_only=not exposed(options.host), layout=layout.lines))
+    server = HTTPServer(application(live, options.host, layout=layout.lines))
     server.add_sockets(sockets)
     stopping = asyncio.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -149,9 +193,12 @@ async def _serve(live: LiveBuild, watcher: Watcher, sockets: list[socket.socket]
 
     def handle(changed: set[Path]) -> None:
         outcome = live.update(changed)
+        if done.is_set():  # stopped while rebuilding: the site is going away, say nothing
+            return
         watch_inputs(watcher, live)
         if outcome.pages:
-            loop.call_soon_threadsafe(broadcast, outcome.pages)
+            with contextlib.suppress(RuntimeError):  # the loop closed meanwhile
+                loop.call_soon_threadsafe(broadcast, outcome.pages)
         rebuilt(outcome)
         layout.request(live.project, laid_out(live, outcome))
 
@@ -164,11 +211,26 @@ async def _serve(live: LiveBuild, watcher: Watcher, sockets: list[socket.socket]
     try:
         await stopping.wait()
     finally:
-        done.set()
-        server.stop()
-        for waiter in list(LiveReloadHandler.waiters):
-            waiter.close()
-        with contextlib.suppress(asyncio.TimeoutError):
-            await asyncio.wait_for(server.close_all_connections(), 1)
-        await loop.run_in_executor(None, thread.join, 5)
-        await loop.run_in_executor(None, layout.stop)
+        await _stop(server, done, thread, layout)
+
+
+async def _stop(server: HTTPServer, done: threading.Event, watch: threading.Thread, layout: LiveLayout) -> None:
+    """Stop serving, then give the watcher (maybe mid-rebuild) and the layout thread until
+    `STOP_SECONDS` after the signal to end. Threads still busy then are left to end with the
+    process (they are daemons): a rebuild or a layout under way never holds the server up."""
+    deadline = time.monotonic() + STOP_SECONDS
+    done.set()
+    server.stop()
+    for waiter in list(LiveReloadHandler.waiters):
+        waiter.close()
+    with contextlib.suppress(asyncio.TimeoutError):
+        await asyncio.wait_for(server.close_all_connections(), CLOSE_SECONDS)
+    # No executor: asyncio.run waits for its threads at the end, however long a rebuild takes.
+    stopper = threading.Thread(target=lambda: (watch.join(max(0.0, deadline - time.monotonic())),
+                                               layout.stop(max(0.0, deadline - time.monotonic()))),
+                               name="podium-stop", daemon=True)
+    stopper.start()
+    while stopper.is_alive() and time.monotonic() < deadline:
+        await asyncio.sleep(0.02)
+    if watch.is_alive():
+        log.debug("stopped during a rebuild: it is left unfinished")

@@ -1,4 +1,4 @@
-"""RenderedDecks -> the site folder: pages from jinja2 templates, assets, atomic publish."""
+"""RenderedDecks -> the site folder: pages from jinja2 templates, assets (publishing it: publish.py)."""
 
 from __future__ import annotations
 
@@ -6,20 +6,18 @@ import functools
 import os
 import re
 import shutil
-import tempfile
 from pathlib import Path
-from typing import Callable, Iterable, TypedDict
+from typing import Iterable, TypedDict
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
 from .config import CourseOptions
 from .highlight import style_css
+from .inside import may_publish, project_folders
 from .model import RenderedDeck
 from .project import Project
-
-SITE_MARKER = ".podium-site"
-"""Empty file in the site root: the folder may be replaced by a new build."""
+from .publish import SITE_MARKER
 
 
 class SlideContext(TypedDict):
@@ -195,16 +193,17 @@ def write_text(path: Path, text: str) -> None:
 
 
 def write_deck(project: Project, rendered: RenderedDeck, out: Path) -> None:
-    """The deck's page and the local files it uses."""
+    """The deck's page and the local files it uses (only the course's own: see inside.py)."""
     env = _environment(project.templates_dir)
     folder = out / site_folder(rendered)
     write_text(folder / "index.html", env.get_template("deck.html").render(deck_context(project, rendered)))
+    course = project_folders(project)
     for url, source in sorted(rendered.assets.items()):
         target = (folder / url).resolve()
-        if target.is_relative_to(out.resolve()) and target.name != "index.html":
+        if target.is_relative_to(out.resolve()) and target.name != "index.html" and may_publish(source, course, url):
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source, target)
-    write_lab(rendered, folder, out)
+    write_lab(rendered, folder, out, course)
 
 
 LAB_ZIP = "lab.zip"
@@ -213,8 +212,9 @@ ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 """Every member's date: the same lab gives the same archive, byte for byte."""
 
 
-def write_lab(rendered: RenderedDeck, folder: Path, out: Path) -> None:
-    """The session's lab files for students (where a block's download link points) and `lab.zip`."""
+def write_lab(rendered: RenderedDeck, folder: Path, out: Path, course: tuple[Path, ...] = ()) -> None:
+    """The session's lab files for students (where a block's download link points) and `lab.zip`;
+    a file of the lab is written only when it lies inside the course's folders `course`."""
     if not rendered.lab:
         return
     import zipfile
@@ -223,6 +223,8 @@ def write_lab(rendered: RenderedDeck, folder: Path, out: Path) -> None:
     for name, item in sorted(rendered.lab.items()):
         target = (folder / name).resolve()
         if not target.is_relative_to(out.resolve()) or target.name in ("index.html", LAB_ZIP):
+            continue
+        if isinstance(item, Path) and not may_publish(item, course, name):
             continue
         data = item.read_bytes() if isinstance(item, Path) else item.encode("utf-8")
         members.append((name, data))
@@ -251,9 +253,10 @@ def write_static(project: Project, out: Path) -> None:
     themes = project.static_dir / THEMES
     if themes.is_dir():
         shutil.copytree(themes, target / THEMES, dirs_exist_ok=True)
-    if project.stylesheet_files:
+    sheets = [path for path in project.stylesheet_files if may_publish(path, project_folders(project))]
+    if sheets:
         (target / "course").mkdir(exist_ok=True)
-    for path in project.stylesheet_files:
+    for path in sheets:
         shutil.copyfile(path, target / "course" / path.name)
 
 
@@ -264,35 +267,3 @@ def write_site(project: Project, decks: list[RenderedDeck], out: Path) -> None:
     write_index(project, decks, out)
     write_static(project, out)
     (out / SITE_MARKER).write_text("", encoding="utf-8")
-
-
-def unsafe_output(project: Project) -> str | None:
-    """Why publishing to the output folder could destroy something, or None when it is safe."""
-    out = project.out_dir.resolve()
-    for keep in (project.slides_dir.resolve(), Path.cwd().resolve(), project.templates_dir, project.static_dir):
-        if keep == out or keep.is_relative_to(out):
-            return f"the output folder {project.out_dir} contains {keep}; choose another --out"
-    if out.is_dir() and any(out.iterdir()) and not (out / SITE_MARKER).exists():
-        return (f"{project.out_dir} exists and is not a site built by Podium (no {SITE_MARKER} in it); "
-                "remove it or choose another --out")
-    return None
-
-
-def publish(out: Path, fill: Callable[[Path], None]) -> None:
-    """Fill a fresh folder beside `out`, then swap it in; on any failure `out` stays as it was."""
-    parent = out.resolve().parent
-    parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=parent))
-    try:
-        staging.chmod(0o755)
-        fill(staging)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    old = None
-    if out.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=parent))
-        os.replace(out, old / out.name)
-    os.replace(staging, out)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)

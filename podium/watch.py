@@ -4,6 +4,11 @@ A poll of file stamps (mtime, size) every few tens of milliseconds: portable, wi
 package, and cheap for a course (tens of files). A file written within the file system's clock
 tick of a poll is "racy" (a second write in the same tick may keep mtime and size), so racy
 files also carry a digest of their bytes until they settle: the last save is never missed.
+
+Each real folder is visited once a poll (by device and inode), so a folder reached through a
+symlink is not watched twice and a symlink loop (`ln -s . slides/again`) is walked once. A symlink
+to a folder is followed only into the watched folders and the folders named `within` (the
+course); one pointing elsewhere (`/`, a home folder) is watched as a link, its target is not read.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ import fnmatch
 import hashlib
 import logging
 import os
+import re
 import threading
 import time
 from dataclasses import dataclass
@@ -40,9 +46,12 @@ class Stamp:
     """A hash of the bytes while the file is racy, else None."""
 
 
+_IGNORED = re.compile("|".join(fnmatch.translate(pattern) for pattern in IGNORED))
+
+
 def ignored(name: str) -> bool:
     """True for names the watcher skips."""
-    return any(fnmatch.fnmatchcase(name, pattern) for pattern in IGNORED)
+    return _IGNORED.match(name) is not None
 
 
 def _digest(path: Path) -> bytes | None:
@@ -55,8 +64,10 @@ def _digest(path: Path) -> bytes | None:
 class Watcher:
     """Polls folders (recursively) and single files; reports the paths that changed."""
 
-    def __init__(self, folders: Iterable[Path], files: Iterable[Path] = ()) -> None:
-        self.folders = tuple(Path(f).resolve() for f in folders)
+    def __init__(self, folders: Iterable[Path], files: Iterable[Path] = (), within: Iterable[Path] = ()) -> None:
+        self.folders = tuple(dict.fromkeys(Path(f).resolve() for f in folders))
+        self.within = (*self.folders, *(Path(f).resolve() for f in within))
+        """The folders a symlink to a folder may lead into and be followed."""
         self.files: frozenset[Path] = frozenset(Path(f).resolve() for f in files)
         self.stamps: dict[Path, Stamp] = {}
         self.stamps = self._scan(self.files, self.folders, set())
@@ -84,26 +95,52 @@ class Watcher:
                 self._visit(path, path.stat(), now, found, changed)
             except OSError:
                 continue
+        seen: set[tuple[int, int]] = set()
         for folder in folders:
-            self._walk(folder, now, found, changed)
+            self._walk(folder, now, found, changed, seen)
         return found
 
-    def _walk(self, folder: Path, now: int, found: dict[Path, Stamp], changed: set[Path]) -> None:
+    def _walk(self, top: Path, now: int, found: dict[Path, Stamp], changed: set[Path],
+              seen: set[tuple[int, int]]) -> None:
+        """Every file below `top`, each real folder once (`seen`: device and inode of those visited)."""
         try:
-            entries = list(os.scandir(folder))
+            stat = os.stat(top)
         except OSError:
             return
-        for entry in entries:
-            if ignored(entry.name):
+        folders = [(top, stat)]
+        while folders:
+            folder, stat = folders.pop()
+            if (stat.st_dev, stat.st_ino) in seen:
                 continue
-            path = folder / entry.name
+            seen.add((stat.st_dev, stat.st_ino))
             try:
-                if entry.is_dir():
-                    self._walk(path, now, found, changed)
-                elif entry.is_file():
-                    self._visit(path, entry.stat(), now, found, changed)
+                with os.scandir(folder) as listing:
+                    entries = list(listing)
             except OSError:
                 continue
+            for entry in entries:
+                if ignored(entry.name):
+                    continue
+                path = folder / entry.name
+                try:
+                    if entry.is_dir():
+                        if not entry.is_symlink():
+                            folders.append((path, entry.stat()))
+                        elif (target := self._followed(path)) is not None:
+                            folders.append((target, entry.stat()))
+                        else:
+                            self._visit(path, entry.stat(follow_symlinks=False), now, found, changed)
+                    elif entry.is_file():
+                        self._visit(path, entry.stat(), now, found, changed)
+                except OSError:
+                    continue
+
+    def _followed(self, link: Path) -> Path | None:
+        """The real folder a symlink leads to when it may be walked (inside `within`, through no
+        ignored name such as `.git`), else None."""
+        target = Path(os.path.realpath(link))
+        return target if any(target.is_relative_to(folder) and not any(map(ignored, target.relative_to(folder).parts))
+                             for folder in self.within) else None
 
     def _visit(self, path: Path, stat: os.stat_result, now: int, found: dict[Path, Stamp], changed: set[Path]) -> None:
         old = self.stamps.get(path)
@@ -135,4 +172,5 @@ def run_watch(poll: Callable[[], set[Path]], handle: Callable[[set[Path]], None]
                 batch, pending = pending, set()
                 handle(batch)
         except Exception:  # keep watching whatever one rebuild did
-            log.exception("rebuild failed")
+            if not stop.is_set():  # a rebuild cut short by the server stopping is no failure
+                log.exception("rebuild failed")

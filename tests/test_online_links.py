@@ -1,12 +1,15 @@
 """The external link checker against real HTTP servers on the loopback interface.
 
-Every server here listens on 127.0.0.1 with a port the system picks; no test goes further.
-Each path of ROUTES is one behaviour; the server records every request it gets.
+Every server here listens on a loopback address (127.0.0.1, or 127.0.0.2 where a test needs a
+second host) with a port the system picks; no test goes further. Each path of ROUTES is one
+behaviour; the server records every request it gets. Raw socket servers stand for servers that
+never answer and for servers whose lines end in a bare LF.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import socket
 import struct
@@ -20,6 +23,7 @@ from pathlib import Path
 from typing import Callable
 
 import pytest
+from conftest import run_build
 
 from podium.checks.linkcache import (
     CachedLink,
@@ -95,6 +99,9 @@ ROUTES: dict[str, Callable[[str, int], Reply]] = {
     "/head-drops": lambda m, n: Reply(drop=m == "HEAD"),
     "/retry-after": lambda m, n: Reply(429, headers=(("Retry-After", "1"),)) if n == 0 else Reply(),
     "/always-429": lambda m, n: Reply(429),
+    "/busy": lambda m, n: Reply(429, headers=(("Retry-After", "100000"),)),
+    "/busy-1s": lambda m, n: Reply(429, headers=(("Retry-After", "1"),)),
+    "/down-for-long": lambda m, n: Reply(503, headers=(("Retry-After", "100000"),)),
     "/flaky-500": lambda m, n: Reply(500 if n < 2 else 200),
     "/flaky-503": lambda m, n: Reply(503 if n == 0 else 200),
     "/always-502": lambda m, n: Reply(502),
@@ -186,8 +193,8 @@ class Handler(BaseHTTPRequestHandler):
 class LoopbackServer(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self) -> None:
-        super().__init__(("127.0.0.1", 0), Handler)
+    def __init__(self, address: str = "127.0.0.1") -> None:
+        super().__init__((address, 0), Handler)
         self.lock = threading.Lock()
         self.seen: list[Seen] = []
         self.cookies: list[str] = []
@@ -197,7 +204,7 @@ class LoopbackServer(ThreadingHTTPServer):
                          daemon=True).start()
 
     def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.server_address[1]}{path}"
+        return f"http://{self.server_address[0]}:{self.server_address[1]}{path}"
 
     def record(self, seen: Seen) -> int:
         with self.lock:
@@ -230,7 +237,7 @@ def server():
     srv.server_close()
 
 
-FAST = OnlineOptions(min_interval=0.0, timeout=2.0, retries=2, backoff=0.01, max_retry_after=2.0)
+FAST = OnlineOptions(min_interval=0.0, timeout=2.0, retries=2, backoff=0.01, max_wait=2.0)
 
 
 def check(server: LoopbackServer, *paths: str, image: bool = False,
@@ -653,3 +660,261 @@ def test_callable_from_a_running_event_loop(server):
     worker.start()
     worker.join(30)
     assert found["/ok"].outcome == "ok"
+
+
+# --- bounds: a host that asks to wait too long, the run's deadline -----------------------------
+
+HELD = "asks to wait 100000 s, more than the 10 s the check waits for one host"
+
+
+def test_a_host_asking_to_wait_too_long_is_asked_nothing_more(server):
+    options = OnlineOptions(min_interval=0.0, per_host=1, backoff=0.01)
+    started = time.monotonic()
+    results = check(server, "/busy", "/ok?n=1", "/ok?n=2", options=options)
+    assert time.monotonic() - started < 3
+    assert summary(results["/busy"]) == ("rate-limited", 429, f"429 Too Many Requests; 127.0.0.1 {HELD}", None)
+    for path in ("/ok?n=1", "/ok?n=2"):
+        assert summary(results[path]) == ("rate-limited", None, f"not asked: 127.0.0.1 {HELD}", None)
+    assert server.requests() == [("HEAD", "/busy")]
+
+
+def test_the_waits_a_host_asks_for_add_up(server):
+    """Three answers asking for 1 s each: past 2.5 s in all the host is asked nothing more."""
+    options = OnlineOptions(min_interval=0.0, per_host=1, retries=0, max_wait=2.5)
+    results = check(server, "/busy-1s?n=0", "/busy-1s?n=1", "/busy-1s?n=2", "/ok", options=options)
+    held = "127.0.0.1 asks to wait 3 s, more than the 2.5 s the check waits for one host"
+    assert [summary(results[f"/busy-1s?n={n}"]) for n in range(3)] == [
+        ("rate-limited", 429, "429 Too Many Requests", None)] * 2 + [
+        ("rate-limited", 429, f"429 Too Many Requests; {held}", None)]
+    assert summary(results["/ok"]) == ("rate-limited", None, f"not asked: {held}", None)
+    first, second, third = server.seen
+    assert second.at - first.at >= 0.99 and third.at - second.at >= 0.99
+
+
+def test_a_long_retry_after_on_a_server_error_is_the_final_answer(server):
+    started = time.monotonic()
+    results = check(server, "/down-for-long", "/ok", options=OnlineOptions(min_interval=0.0, per_host=1))
+    assert time.monotonic() - started < 3
+    assert summary(results["/down-for-long"]) == (
+        "broken", 503, "503 Service Unavailable; asks to retry in 100000 s", None)
+    assert summary(results["/ok"]) == ("ok", 200, "200 OK", None)  # the host is not held for a 5xx
+    assert server.requests() == [("HEAD", "/down-for-long"), ("HEAD", "/ok")]
+
+
+class Silent:
+    """A server on 127.0.0.1 that takes every connection and never answers."""
+
+    def __init__(self) -> None:
+        self.sock = socket.create_server(("127.0.0.1", 0), backlog=128)
+        self.held: list[socket.socket] = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        with contextlib.suppress(OSError):
+            while True:
+                self.held.append(self.sock.accept()[0])
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.sock.getsockname()[1]}{path}"
+
+    def close(self) -> None:
+        self.sock.close()
+        for conn in self.held:
+            conn.close()
+
+
+@pytest.fixture
+def silent():
+    srv = Silent()
+    yield srv
+    srv.close()
+
+
+def test_the_deadline_ends_the_run_and_reports_the_rest_not_checked(silent, tmp_path):
+    urls = [silent.url(f"/n{n}") for n in range(40)]
+    remembered = silent.url("/n0")
+    week_ago = LinkResult(remembered, "ok", 200, "200 OK", None, time.time() - 8 * 86400, True)
+    save_cache(tmp_path / "cache", {remembered: CachedLink(week_ago, False)})
+    options = OnlineOptions(deadline=1.0, cache_dir=tmp_path / "cache")
+    started = time.monotonic()
+    results = check_urls([UrlCheck(url, False) for url in urls], options)
+    assert time.monotonic() - started < 3
+    assert sorted(results) == sorted(urls)
+    details = [summary(results[url]) for url in urls]
+    asked = ("not-checked", None, "no answer before the deadline of 1 s", None)
+    not_asked = ("not-checked", None, "not asked before the deadline of 1 s", None)
+    assert 1 <= details.count(asked) <= 8                # at most 8 in flight to one host
+    assert details.count(asked) + details.count(not_asked) == 40
+    assert load_cache(tmp_path / "cache")[remembered].result == week_ago  # not replaced by "not checked"
+
+
+def test_a_name_lookup_that_hangs_does_not_hold_the_end_of_the_run(monkeypatch):
+    """A resolver that never answers (names under `.hang.test`, which no resolver is asked about):
+    the run ends at its deadline without waiting for the lookups' threads."""
+    release = threading.Event()
+    real = socket.getaddrinfo
+
+    def lookup(host, *args, **kwargs):
+        name = host.decode() if isinstance(host, bytes) else str(host)
+        if name.endswith(".hang.test"):
+            release.wait(30)
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", lookup)
+    urls = [f"http://h{n}.hang.test/x" for n in range(3)]
+    try:
+        started = time.monotonic()
+        results = check_urls([UrlCheck(url, False) for url in urls], OnlineOptions(deadline=1.0))
+        assert time.monotonic() - started < 3
+    finally:
+        release.set()
+    assert [summary(results[url]) for url in urls] == [
+        ("not-checked", None, "no answer before the deadline of 1 s", None)] * 3
+
+
+class BareLF:
+    """A server on 127.0.0.1 whose answers end their lines in a bare LF, keep-alive, as some
+    embedded and hand-written servers do: every path answers `status` with `body`."""
+
+    def __init__(self, status: bytes, body: bytes, ctype: bytes) -> None:
+        self.answer = b"HTTP/1.1 %s\nContent-Type: %s\nContent-Length: %d\n\n" % (status, ctype, len(body))
+        self.body = body
+        self.lines: list[bytes] = []
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        with contextlib.suppress(OSError):
+            while True:
+                conn = self.sock.accept()[0]
+                threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
+
+    def _serve(self, conn: socket.socket) -> None:
+        data = b""
+        with conn, contextlib.suppress(OSError):
+            while True:
+                while b"\r\n\r\n" not in data:
+                    more = conn.recv(4096)
+                    if not more:
+                        return
+                    data += more
+                head, data = data.split(b"\r\n\r\n", 1)
+                self.lines.append(head.split(b"\r\n", 1)[0])
+                conn.sendall(self.answer + (b"" if head.startswith(b"HEAD ") else self.body))
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.sock.getsockname()[1]}{path}"
+
+
+@pytest.mark.parametrize(("status", "body", "ctype", "image", "expected", "lines"), [
+    (b"200 OK", HTML, b"text/html", False, ("ok", 200, "200 OK", None), [b"HEAD /x HTTP/1.1"]),
+    (b"404 Not Found", HTML, b"text/html", False, ("broken", 404, "404 Not Found", None),
+     [b"HEAD /x HTTP/1.1", b"GET /x HTTP/1.1"]),
+    (b"200 OK", PNG, b"image/png", True, ("ok", 200, "200 OK", None), [b"GET /x HTTP/1.1"]),
+    (b"200 OK", HTML, b"text/html", True, ("broken", 200, "HTML page, not an image (text/html)", None),
+     [b"GET /x HTTP/1.1"]),
+])
+def test_answers_with_bare_lf_line_ends_are_read(status, body, ctype, image, expected, lines):
+    srv = BareLF(status, body, ctype)
+    try:
+        started = time.monotonic()
+        result = check_urls([UrlCheck(srv.url("/x"), image)], OnlineOptions(timeout=5.0))[srv.url("/x")]
+        assert time.monotonic() - started < 2
+        assert summary(result) == expected
+        assert srv.lines == lines
+    finally:
+        srv.sock.close()
+
+
+# --- the same bounds through `check --online` ---------------------------------------------------
+
+def _course(folder: Path, urls: list[str], config: str = "") -> Path:
+    """A course whose one session links to each of `urls` on a line of its own (line 3 on)."""
+    (folder / "slides").mkdir(parents=True)
+    links = "".join(f"[link {n}]({url})\n\n" for n, url in enumerate(urls))
+    (folder / "slides" / "01-a.md").write_text(f"# Links\n\n{links}", encoding="utf-8")
+    if config:
+        (folder / "course.toml").write_text(config, encoding="utf-8")
+    return folder
+
+
+def _at(n: int) -> str:
+    """Where `_course` puts link n: its line and the column of its URL."""
+    return f"slides/01-a.md:{3 + 2 * n}:{len(f'[link {n}](') + 1}"
+
+
+def _check_online(folder: Path, *flags: str) -> tuple[float, object]:
+    started = time.monotonic()
+    result = run_build("check", "--no-layout", "--online", *flags, cwd=folder)
+    return time.monotonic() - started, result
+
+
+def test_check_online_is_not_held_by_a_host_asking_to_wait(server, tmp_path):
+    busy_host = LoopbackServer("127.0.0.2")
+    try:
+        fine = [server.url(f"/ok?n={n}") for n in range(20)]
+        busy = [busy_host.url(f"/busy?n={n}") for n in range(12)]
+        fine_alone, alone = _check_online(_course(tmp_path / "fine", fine))
+        assert alone.returncode == 0 and alone.stdout == "", alone.stdout + alone.stderr
+        with_busy, mixed = _check_online(_course(tmp_path / "mixed", fine + busy))
+    finally:
+        busy_host.shutdown()
+        busy_host.server_close()
+    assert with_busy < fine_alone + 5, (fine_alone, with_busy)
+    assert mixed.returncode == 0, mixed.stdout + mixed.stderr
+    lines = mixed.stdout.splitlines()
+    assert len(lines) == len(busy)
+    for line, (n, url) in zip(lines, enumerate(busy, len(fine))):
+        assert line.startswith(f"{_at(n)}: warning: rate-limited: {url} (")
+        assert line.endswith(f"127.0.0.2 {HELD}) [link-rate-limited] (slide 1)")
+    assert len(busy_host.requests()) < len(busy)      # the held host was not asked about the rest
+    assert "0 error(s), 12 warning(s)" in mixed.stderr
+
+
+def test_check_online_deadline_reports_each_link_not_checked(silent, tmp_path):
+    urls = [silent.url(f"/n{n}") for n in range(40)]
+    seconds, result = _check_online(_course(tmp_path / "course", urls), "--online-deadline", "3")
+    assert seconds < 8
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert len(lines) == 40
+    for n, (line, url) in enumerate(zip(lines, urls)):
+        assert line.startswith(f"{_at(n)}: warning: not checked: {url} (")
+        assert line.endswith(" before the deadline of 3 s) [link-not-checked] (slide 1)")
+    assert "0 error(s), 40 warning(s) (the online check stopped at its deadline of 3 s; " \
+           "--online-deadline sets it)" in result.stderr
+    seconds, strict = _check_online(tmp_path / "course", "--online-deadline", "0.5", "--strict")
+    assert seconds < 6 and strict.returncode == 1      # unchecked links fail a strict run
+
+
+def test_course_toml_sets_the_deadline(silent, tmp_path):
+    folder = _course(tmp_path / "course", [silent.url("/n0")], "[check]\nonline_deadline = 0.5\n")
+    seconds, result = _check_online(folder)
+    assert seconds < 5
+    assert result.stdout == (f"{_at(0)}: warning: not checked: {silent.url('/n0')} "
+                             "(no answer before the deadline of 0.5 s) [link-not-checked] (slide 1)\n")
+
+
+@pytest.mark.parametrize("value", ["0", "-3", "soon", "nan", "inf"])
+def test_a_bad_deadline_flag_is_a_usage_error(tmp_path, value):
+    folder = _course(tmp_path / "course", ["http://127.0.0.1:9/never"])
+    result = run_build("check", "--no-layout", "--online", "--online-deadline", value, cwd=folder)
+    assert result.returncode == 2
+    assert f"argument --online-deadline: '{value}' is not a positive number of seconds" in result.stderr
+
+
+def test_the_deadline_flag_needs_online(tmp_path):
+    folder = _course(tmp_path / "course", ["http://127.0.0.1:9/never"])
+    result = run_build("check", "--no-layout", "--online-deadline", "3", cwd=folder)
+    assert result.returncode == 2
+    assert result.stderr == "build.py: error: --online-deadline bounds the online check: use it with --online\n"
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "true", '"1m"', "inf", "nan"])
+def test_a_bad_deadline_in_course_toml_is_located(tmp_path, value):
+    folder = _course(tmp_path / "course", ["http://127.0.0.1:9/never"], f"[check]\nonline_deadline = {value}\n")
+    result = run_build("check", "--no-layout", cwd=folder)
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[0] == (
+        "course.toml:2:1: error: online_deadline: expected a positive number of seconds [config-value]")

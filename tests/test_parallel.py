@@ -120,3 +120,40 @@ def test_results_larger_than_a_pipe_buffer_come_back_whole() -> None:
     """)
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("ok")
+
+
+def test_workers_end_with_a_build_killed_by_sigkill(tmp_path):
+    """A worker whose build is killed must not stay behind, waiting forever to send its results."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    script = tmp_path / "work.py"
+    script.write_text(
+        "import os, sys, time\n"
+        f"sys.path.insert(0, {str(ROOT)!r})\n"
+        "from podium.parallel import parallel_map\n"
+        "os.cpu_count = lambda: 2  # one worker beside this process, on any machine\n"
+        "def slow(item):\n"
+        "    print(os.getpid(), flush=True)\n"
+        "    time.sleep(60)\n"
+        "parallel_map(slow, list(range(8)))\n", encoding="utf-8")
+    process = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
+    pids = {int(process.stdout.readline()) for _ in range(2)}
+    workers = pids - {process.pid}
+    assert workers, "no worker process started"
+    process.send_signal(signal.SIGKILL)
+    process.wait(10)
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and any(_alive(pid) for pid in workers):
+        time.sleep(0.05)
+    assert not any(_alive(pid) for pid in workers)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False

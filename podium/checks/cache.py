@@ -115,9 +115,10 @@ def _entry(cache_dir: Path, path: Path) -> Path:
     return cache_dir / FOLDER / f"{path.name}.{where}.json"
 
 
-def load(cache_dir: Path, path: Path, key: str):
-    """The remembered report of a session, if it is still true."""
-    from .links import file_problem
+def load(cache_dir: Path, path: Path, key: str, course: tuple[Path, ...] = ()):
+    """The remembered report of a session, if it is still true (`course`: the course's folders,
+    that the files its links name must still lie in)."""
+    from .links import local_problem
 
     try:
         raw = json.loads(_entry(cache_dir, path).read_text(encoding="utf-8"))
@@ -126,8 +127,10 @@ def load(cache_dir: Path, path: Path, key: str):
         report = _decode(raw["report"])
     except (OSError, ValueError, KeyError, TypeError, IndexError):
         return None
-    if any(file_problem(Path(base), name) != problem for base, name, problem in report.files):
-        return None
+    for base, name, problem in report.files:
+        now = local_problem(Path(base), name, course)
+        if (now[1] if now else None) != problem:
+            return None
     return report
 
 

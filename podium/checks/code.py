@@ -62,10 +62,10 @@ def _column(lines: list[str], line: int, code_line: str, column: int) -> int:
     return column + max(offset, 0)
 
 
-def check_block(tokens: list, index: int, source: SourceText, env: dict, slide: int) -> Iterator[Diagnostic]:
-    """Every problem of one code block, located in the deck."""
+def check_block(tokens: list, index: int, source: SourceText, lines: list[str], env: dict,
+                slide: int) -> Iterator[Diagnostic]:
+    """Every problem of one code block, located in the deck (`lines`: the slide's text split once)."""
     token = tokens[index]
-    lines = source.text.split("\n")
     markers, problems = read_markers(lines, token.map[0], source, slide)
     yield from problems
     if markers.skip:
@@ -95,6 +95,8 @@ def check_code(checked: CheckedDeck) -> Iterator[Diagnostic]:
     """Validate every code block of every slide's content."""
     for parsed in checked.parsed:
         tokens = parsed.tokens
+        lines = parsed.slide.content.text.split("\n")
         for index, token in enumerate(tokens):
             if token.type in CODE_TOKENS and token.map:
-                yield from check_block(tokens, index, parsed.slide.content, parsed.env, parsed.slide.index + 1)
+                yield from check_block(tokens, index, parsed.slide.content, lines, parsed.env,
+                                       parsed.slide.index + 1)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from ..diagnostics import Diagnostic
 from ..lab import CodeBlock
@@ -21,10 +22,12 @@ class CheckedDeck:
     """Its slides as markdown-it tokens."""
     references: tuple[Reference, ...]
     """Every URL its slides use, in slide order."""
+    course: tuple[Path, ...] = ()
+    """The course's folders (real paths): the only places the site publishes files from."""
 
     @staticmethod
-    def of(deck: Deck, parsed: tuple[ParsedSlide, ...]) -> CheckedDeck:
-        return CheckedDeck(deck, parsed, tuple(ref for item in parsed for ref in slide_references(item)))
+    def of(deck: Deck, parsed: tuple[ParsedSlide, ...], course: tuple[Path, ...] = ()) -> CheckedDeck:
+        return CheckedDeck(deck, parsed, tuple(ref for item in parsed for ref in slide_references(item)), course)
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,16 +9,20 @@ from ..diagnostics import Diagnostic, Severity
 from ..references import Reference
 
 SEVERITY: dict[str, Severity] = {"broken": "error", "redirected": "warning", "blocked": "warning",
-                                 "rate-limited": "warning", "timeout": "warning"}
+                                 "rate-limited": "warning", "timeout": "warning", "not-checked": "warning"}
 """Outcome -> severity online; only a broken link is an error by default."""
+WORDS: dict[str, str] = {"not-checked": "not checked"}
+"""Outcome -> how a message says it, where that differs from its name."""
 
 
 def _absolute(url: str) -> str:
     return "https:" + url if url.startswith("//") else url
 
 
-def check_external(references: Iterable[Reference], online: bool, cache_dir: Path | None) -> Iterator[Diagnostic]:
-    """One diagnostic per use of each URL that is not fine (each URL is fetched once)."""
+def check_external(references: Iterable[Reference], online: bool, cache_dir: Path | None,
+                   deadline: float | None = None) -> Iterator[Diagnostic]:
+    """One diagnostic per use of each URL that is not fine (each URL is fetched once, within
+    `deadline` seconds for them all when one is given)."""
     from .linkcache import age_text, cached_results
 
     uses = list(references)
@@ -29,7 +33,7 @@ def check_external(references: Iterable[Reference], online: bool, cache_dir: Pat
         from .online import OnlineOptions, UrlCheck, check_urls
 
         wanted = [UrlCheck(_absolute(r.url), r.kind in ("image", "background")) for r in uses]
-        results = check_urls(wanted, OnlineOptions(cache_dir=cache_dir))
+        results = check_urls(wanted, OnlineOptions(cache_dir=cache_dir, deadline=deadline))
     elif cache_dir is not None:
         results = cached_results(urls, cache_dir)
     else:
@@ -38,13 +42,13 @@ def check_external(references: Iterable[Reference], online: bool, cache_dir: Pat
         result = results.get(_absolute(ref.url))
         if result is None or result.outcome == "ok":
             continue
-        detail = result.detail
+        detail, said = result.detail, WORDS.get(result.outcome, result.outcome)
         if online:
             severity = SEVERITY.get(result.outcome, "warning")
-            message = f"{result.outcome}: {ref.url} ({detail})"
+            message = f"{said}: {ref.url} ({detail})"
         else:
             severity = "info"
-            message = f"{result.outcome} when last checked {age_text(result.checked_at)}: {ref.url} ({detail})"
+            message = f"{said} when last checked {age_text(result.checked_at)}: {ref.url} ({detail})"
         if result.new_url and result.outcome == "redirected":
             message += f"; use {result.new_url}"
         yield Diagnostic(ref.location, severity, f"link-{result.outcome}", message, ref.slide + 1)

@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Iterable, Mapping
 
 from ..diagnostics import Diagnostic
-from ..lab import CodeBlock, comparable, is_command, lab_files, lab_folder, part_of, part_start, resolve
+from ..inside import refusal, shown_entry
+from ..lab import CodeBlock, comparable, is_command, lab_folder, part_of, part_start, resolve, walk_lab
 from ..model import SourceLocation
 from ..project import Project, shown
 from ..sessions import Session
@@ -110,10 +111,17 @@ def check_lab(project: Project, sessions: list[Session], blocks: Mapping[str, It
                     from_blocks.setdefault(block.name, LabText(block.name, block.text, block.where))
             else:
                 matched = True
+                why = refusal(path, course, block.name) if session.options.code_buttons else None
+                if why is not None:
+                    found.append(Diagnostic(where, "error", why[0], why[1], block.slide + 1))
                 text = read_text(path)
                 if text is not None and (problem := drift(block, path, text)):
                     found.append(problem)
-        for path in lab_files(lab, skipped) if lab.is_dir() else []:
+        files, refused = walk_lab(lab, skipped, course) if lab.is_dir() else ([], [])
+        if session.options.code_buttons:  # the site publishes the lab: what it may not publish is an error
+            found += [Diagnostic(SourceLocation(shown_entry(path), 1), "error", rule, message)
+                      for path, (rule, message) in refused]
+        for path in files:
             matched = matched or path.suffix.lower() not in NOT_LAB
             text = read_text(path)
             if text is not None:

@@ -25,8 +25,10 @@ from urllib.parse import urldefrag
 
 log = logging.getLogger(__name__)
 
-Outcome = Literal["ok", "redirected", "broken", "blocked", "rate-limited", "timeout"]
-OUTCOMES: tuple[Outcome, ...] = ("ok", "redirected", "broken", "blocked", "rate-limited", "timeout")
+Outcome = Literal["ok", "redirected", "broken", "blocked", "rate-limited", "timeout", "not-checked"]
+OUTCOMES: tuple[Outcome, ...] = ("ok", "redirected", "broken", "blocked", "rate-limited", "timeout",
+                                 "not-checked")
+"""`not-checked`: the online run's deadline passed before the URL had an answer."""
 
 DAY = 24 * 60 * 60.0
 
@@ -173,15 +175,16 @@ def retry_after(value: str, now: float) -> float | None:
     return max(0.0, when.timestamp() - now) if when.tzinfo else None
 
 
-def retry_delay(answer: Answer, backoff: float, cap: float) -> float | None:
+def retry_delay(answer: Answer, backoff: float) -> float | None:
     """Seconds to wait before asking again, or None when asking again is pointless.
 
-    The server's Retry-After wins over `backoff`; either way the wait is at most `cap`.
+    The server's Retry-After wins over `backoff`; whether a wait that long is worth it is the
+    caller's choice.
     """
     if not (answer.status == 429 or 500 <= answer.status < 600) or is_challenge(answer):
         return None
     asked = retry_after(answer.headers.get("retry-after", ""), time.time())
-    return min(backoff if asked is None else asked, cap)
+    return backoff if asked is None else asked
 
 
 def network_detail(exc: BaseException, host: str) -> str:

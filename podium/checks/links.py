@@ -1,4 +1,5 @@
-"""Links: local files (exact case), slide anchors, other sessions, slide names; external URLs online.
+"""Links: local files (exact case, and only the course's own: see inside.py), slide anchors, other
+sessions, slide names; external URLs online.
 
 `#N` is the N-th slide, `#name` a named slide, `#pN` the N-th in presenter mode; a link to
 another session (`../07-x/#3` or `07-x.md#3`) is checked against that session's deck.
@@ -13,12 +14,14 @@ from typing import Iterator
 from urllib.parse import unquote, urlsplit
 
 from ..diagnostics import Diagnostic, did_you_mean
+from ..inside import refusal, source_refusal
 from ..references import Reference, is_external
 from .deck import CheckedDeck, DeckSummary, Findings, SessionLink
 
 SKIPPED_SCHEMES = ("mailto:", "tel:", "data:", "javascript:", "ftp:", "about:")
 SESSION_PAGE = re.compile(r"\.\./([^/]+)/(?:index\.html)?$")
 COURSE_INDEX = ("../", "../index.html")
+MISSING_FILE = "missing-file"
 
 
 def anchor_problem(deck: DeckSummary, fragment: str, url: str) -> str | None:
@@ -75,10 +78,26 @@ def file_problem(base: Path, path: str, listings: Listings | None = None) -> str
     return None
 
 
+def local_problem(base: Path, path: str, course: tuple[Path, ...] = (), listings: Listings | None = None,
+                  written: str | None = None) -> tuple[str, str] | None:
+    """(rule, message) saying why the local file `path` (relative to `base`; `written` is how the
+    course writes it, when that differs) cannot be published as the slide expects, or None:
+    `outside-course` or `hidden-file` when the site would copy it but the course may not publish
+    it (see inside.py; only looked at given the course's folders), else `missing-file` when it
+    does not exist with exactly that case."""
+    written = written or path
+    if course and not path.endswith((".md", "/")) and (why := refusal(base / path, course, written)) is not None:
+        return why
+    problem = file_problem(base, path, listings)
+    if problem and written != path:
+        problem = problem.replace(f"'{path}'", f"'{written}'", 1)
+    return (MISSING_FILE, problem) if problem else None
+
+
 def _local(checked: CheckedDeck, ref: Reference, files: list, listings: Listings) -> tuple[str, str] | SessionLink | None:
     """(rule, message) saying why a relative URL leads nowhere, a link to resolve later, or None.
 
-    Every file looked for is added to `files` as (folder, path, problem).
+    Every file looked for is added to `files` as (folder, path, problem message).
     """
     url = ref.url
     parts = urlsplit(url)
@@ -91,10 +110,11 @@ def _local(checked: CheckedDeck, ref: Reference, files: list, listings: Listings
     session = SESSION_PAGE.match(path) or re.fullmatch(r"(?:\./)?([^/]+)\.md", path)
     if session:
         return SessionLink(ref, session.group(1), fragment)
-    base = checked.deck.source.parent
-    problem = file_problem(base, path, listings)
-    files.append((str(base), path, problem))
-    return ("missing-file", problem) if problem else None
+    session = checked.deck.session
+    base = session.folder if session is not None else checked.deck.source.parent
+    problem = local_problem(base, path, checked.course, listings)
+    files.append((str(base), path, problem[1] if problem else None))
+    return problem
 
 
 def _names(checked: CheckedDeck) -> Iterator[Diagnostic]:
@@ -108,6 +128,8 @@ def deck_links(checked: CheckedDeck, listings: Listings) -> Findings:
     """Problems of a deck's local links; its links to other sessions and its external URLs, to check
     later; and the local files looked for, as (folder, path, problem)."""
     found, later, external, files = list(_names(checked)), [], [], []
+    if checked.course and (why := source_refusal(checked.deck, checked.course)) is not None:
+        found.append(why)
     for ref in checked.references:
         url = ref.url.strip()
         if url.lower().startswith(SKIPPED_SCHEMES):

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Mapping
 
 from ..diagnostics import Diagnostic, sort_diagnostics
+from ..inside import project_folders
 from ..lab import deck_blocks
 from ..loader import load_deck
 from ..markdown import MarkdownOptions, parse_deck
@@ -74,7 +75,8 @@ def remembered(project: Project, session: Session, kinds: tuple[str, ...], sessi
 
     path = session.source
     try:
-        return cache.load(cache_dir, path, cache.deck_key(session, path.read_bytes(), kinds, sessions))
+        return cache.load(cache_dir, path, cache.deck_key(session, path.read_bytes(), kinds, sessions),
+                          project_folders(project))
     except OSError:
         return None
 
@@ -87,7 +89,7 @@ def _check_deck(project: Project, session: Session, kinds: tuple[str, ...], sess
     report = parsing.append if "parse" in kinds else (lambda item: None)
     options = MarkdownOptions(session.options.highlight_lines, sessions, links_only=True,
                               highlight_spans=session.options.highlight_spans)
-    checked = CheckedDeck.of(deck, tuple(parse_deck(deck, options, report)))
+    checked = CheckedDeck.of(deck, tuple(parse_deck(deck, options, report)), project_folders(project))
     listings = Listings()
     found = [checker.check(checked, listings) for checker in checkers() if checker.kind in kinds]
     return DeckReport.of(DeckSummary.of(deck), tuple(parsing), found)
@@ -136,8 +138,10 @@ def first_of_each(items: Iterable[Diagnostic]) -> list[Diagnostic]:
 
 
 def run_checks(project: Project, kinds: Iterable[str] = KINDS, only: Iterable[str] | None = None,
-               online: bool = False, cache_dir: Path | None = None) -> list[Diagnostic]:
-    """Every finding of the chosen kinds over the course (or the named sessions), sorted."""
+               online: bool = False, cache_dir: Path | None = None,
+               online_deadline: float | None = None) -> list[Diagnostic]:
+    """Every finding of the chosen kinds over the course (or the named sessions), sorted.
+    `online_deadline` bounds the online link check (default: course.toml's)."""
     from .external import check_external
     from .links import resolve_session_links
 
@@ -157,14 +161,19 @@ def run_checks(project: Project, kinds: Iterable[str] = KINDS, only: Iterable[st
     found += resolve_session_links([link for r in reports for link in r.session_links], summaries)
     external = [ref for r in reports for ref in r.external]
     if "links" in kinds:
-        from .pages import page_uses
+        from .pages import page_uses, sheet_uses
 
-        listings = Listings()
+        listings, course = Listings(), project_folders(project)
         for session in chosen:
-            missing, remote = page_uses(session, listings)
+            missing, remote = page_uses(session, listings, course)
             found += missing
             external += remote
-    found += check_external(external, online, cache_dir)
+        sheets = [(Path(base), name) for r in reports for base, name, problem in r.files if problem is None]
+        missing, remote = sheet_uses(sheets, course, listings)
+        found += missing
+        external += remote
+    deadline = project.options.online_deadline if online_deadline is None else online_deadline
+    found += check_external(external, online, cache_dir, deadline)
     if "lab" in kinds:
         from .labcheck import check_lab
 

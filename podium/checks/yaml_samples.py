@@ -97,10 +97,11 @@ def load_yaml(code: str) -> tuple[list[SampleProblem], list[Node]]:
 
 
 def _load(loader_class: type, code: str, fast: bool) -> tuple[list[SampleProblem], list[Node]]:
-    loader = loader_class(code)
+    loader = None
     nodes: list[Node] = []
     problems: list[SampleProblem] = []
     try:
+        loader = loader_class(code)  # the reader refuses a control character here already
         while loader.check_node():
             node = loader.get_node()
             nodes.append(node)
@@ -123,8 +124,9 @@ def _load(loader_class: type, code: str, fast: bool) -> tuple[list[SampleProblem
         problems.append(error(line, column, "yaml-syntax",
                               f"YAML cannot contain the character U+{exc.character:04X}"))
     finally:
-        loader.dispose()
-    return loader.duplicates + problems, nodes
+        if loader is not None:
+            loader.dispose()
+    return (loader.duplicates if loader is not None else []) + problems, nodes
 
 
 def _rename(wanted: str, keys: Iterable[str]) -> str:

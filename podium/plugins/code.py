@@ -44,7 +44,8 @@ SHELL_LABELS = frozenset({"", "sh", "bash", "shell", "zsh"})
 def text_before(tokens: list[Token], index: int, source: list[str]) -> str:
     """The slide text between the previous code block (or the slide start) and this block."""
     start = 0
-    for token in reversed(tokens[:index]):
+    for back in range(index - 1, -1, -1):
+        token = tokens[back]
         if token.type in CODE_TOKENS and token.map:
             start = token.map[1]
             break

@@ -13,6 +13,7 @@ from markdown_it.rules_block import StateBlock
 from markdown_it.rules_inline import StateInline
 
 from ..textscan import balancing_bracket
+from .env import podium_env
 
 OPENER = re.compile(r"((?:\.[A-Za-z_-][\w-]*)+)\[")
 
@@ -54,13 +55,22 @@ def _block_rule(state: StateBlock, start_line: int, end_line: int, silent: bool)
 
 
 def _nested(state: StateBlock, text: str, first_line: int) -> None:
-    """Parse `text` as blocks into the state's tokens, lines counted from `first_line`."""
+    """Parse `text` as blocks into the state's tokens, lines counted from `first_line`, one level
+    deeper (so that markdown-it's and the nesting guard's limits hold across content classes)."""
+    if not text:
+        return
     tokens: list = []
-    state.md.block.parse(text, state.md, state.env, tokens)
+    inner = StateBlock(text, state.md, state.env, tokens)
+    inner.level = state.level
+    own = podium_env(state.env)
+    own.block_offset += first_line
+    try:
+        state.md.block.tokenize(inner, inner.line, inner.lineMax)
+    finally:
+        own.block_offset -= first_line
     for token in tokens:
         if token.map:
             token.map = [token.map[0] + first_line, token.map[1] + first_line]
-        token.level += state.level + 1
     state.tokens.extend(tokens)
 
 

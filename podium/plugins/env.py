@@ -50,6 +50,11 @@ class PodiumEnv:
     """The line the inline run being parsed starts on."""
     macro_depth: int = 0
     """How deep macros are expanding inside one another."""
+    block_offset: int = 0
+    """The text's line where the block text being parsed starts (content classes parse their
+    inside as a text of its own)."""
+    too_deep: bool = False
+    """The text has been told it nests too deep (it is told once)."""
     report: Callable[[int, int, str, str, str, tuple[str, ...]], None] | None = None
     """Where an inline rule reports a problem: (line in its run, column, rule, message, the name
     it did not know, the names it knows); None once parsing is over."""
