@@ -231,11 +231,18 @@ def _workplace(out: Path, real: Path) -> Iterator[Path]:
 def _lock(out: Path, work: Path) -> int:
     """Make `work` (or take it over from a killed publisher) and hold the lock in it: its descriptor.
     A lock file removed by the publisher before (it removes its work folder) is not the lock: retry."""
+    tries = 0
     while True:
         with contextlib.suppress(FileExistsError):
             os.mkdir(work, 0o755)
         try:
             if not stat.S_ISDIR(os.lstat(work).st_mode) or (not os.path.lexists(work / LOCK) and _holds(work)):
+                tries += 1
+                if tries < 50 and stat.S_ISDIR(os.lstat(work).st_mode):  # another publisher may be tidying it
+                    import time
+
+                    time.sleep(0.02)
+                    continue
                 raise OutputError(out, f"{work} is in the way: Podium works there while it publishes; "
                                   "remove it, or choose another --out", refused=True)
             fd = os.open(work / LOCK, LOCK_FLAGS, 0o644)
