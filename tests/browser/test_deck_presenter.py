@@ -124,8 +124,9 @@ def test_timer_starts_on_the_first_move_and_s_t_control_it(page, deck_url, drill
     assert timer.inner_text() == "0:00:02"
     clock = page.locator(".podium-clock").inner_text()
     assert re.fullmatch(r"\d\d:\d\d", clock)
-    assert clock == page.evaluate("(d => String(d.getHours()).padStart(2, '0') + ':' + "
-                                  "String(d.getMinutes()).padStart(2, '0'))(new Date())")
+    # the display ticks 4 times a second: it may still show the minute of a moment ago
+    assert clock in page.evaluate("[0, 1000].map(ago => (d => String(d.getHours()).padStart(2, '0') + ':' + "
+                                  "String(d.getMinutes()).padStart(2, '0'))(new Date(Date.now() - ago)))")
 
 
 def test_pacing_shows_ahead_or_behind_the_planned_duration(page, deck_url, drill_site):
