@@ -1,4 +1,4 @@
-"""Command line: `podium build|serve|check|pdf|new` (`python build.py ...` in Podium's repository).
+"""Command line: `podium build|serve|present|check|pdf|sync|new` (`python build.py ...` in Podium's repository).
 
 The only module that prints or exits.
 """
@@ -41,6 +41,22 @@ def _seconds(text: str) -> float:
     return seconds
 
 
+def _listen(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", help="address to listen on (default: 127.0.0.1, or 0.0.0.0 in follow mode; "
+                        "0.0.0.0 makes the course visible to the network)")
+    parser.add_argument("--port", default=8000, type=_port, help="port (default: 8000; 0 picks a free one)")
+    parser.add_argument("--open", action="store_true", help="open the course (in follow mode, the leader's copy) "
+                        "in the web browser")
+    parser.add_argument("--max-followers", type=_count, default=500, metavar="N",
+                        help="follow mode: the most devices following at once (default: 500)")
+
+
+def _count(text: str) -> int:
+    if not text.isdigit() or not 0 < int(text) <= 100_000:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of followers (1-100000)")
+    return int(text)
+
+
 def make_parser(prog: str = "podium") -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog=prog, description="Build, serve and check a course of remark.js slides.",
                                      epilog="Run it in a course folder: slides/ (the sessions) and an optional "
@@ -54,12 +70,14 @@ def make_parser(prog: str = "podium") -> argparse.ArgumentParser:
                        "make it (it has no .podium-site file): everything in it is lost")
     serve = commands.add_parser("serve", help="serve the course and reload the browser on every save")
     _common(serve)
-    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1; "
-                       "0.0.0.0 makes the course visible to the network)")
-    serve.add_argument("--port", default=8000, type=_port, help="port (default: 8000; 0 picks a free one)")
-    serve.add_argument("--open", action="store_true", help="open the course in the web browser")
+    _listen(serve)
     serve.add_argument("--no-layout", action="store_true",
                        help="do not lay the slides out in Chromium after each save (overflow and contrast)")
+    serve.add_argument("--follow", action="store_true", help="follow mode: the room opens the students' copy and "
+                       "follows your page (listens on every address unless --host says otherwise)")
+    present = commands.add_parser("present", help="present to the room: follow mode, built once, no live reload")
+    _common(present)
+    _listen(present)
     check = commands.add_parser("check", help="check every link and code sample of the course")
     _common(check)
     check.add_argument("--online", action="store_true", help="also check external links over the network")
@@ -222,10 +240,17 @@ def cmd_serve(args: argparse.Namespace) -> int:
     project, _ = _load(args)
     if project is None:
         return EXIT_USAGE
-    if exposed(args.host):
-        say(args, f"listening on {args.host}: the course is visible to the network", "warning")
-    options = ServeOptions(project.slides_dir, Path(args.config) if args.config else project.config_path, args.host,
-                           args.port, args.open, layout=not args.no_layout)
+    present = args.command == "present"
+    follow = present or getattr(args, "follow", False)
+    if args.max_followers != 500 and not follow:
+        say(args, "--max-followers bounds follow mode: use it with --follow")
+        return EXIT_USAGE
+    host = args.host or ("0.0.0.0" if follow else "127.0.0.1")
+    if exposed(host) and not follow:
+        say(args, f"listening on {host}: the course is visible to the network", "warning")
+    options = ServeOptions(project.slides_dir, Path(args.config) if args.config else project.config_path, host,
+                           args.port, args.open, layout=not (present or getattr(args, "no_layout", False)), follow=follow,
+                           reload=not present, max_followers=args.max_followers)
 
     def rebuilt(outcome) -> None:
         print_diagnostics(outcome.diagnostics, args.quiet)
@@ -253,8 +278,18 @@ def cmd_serve(args: argparse.Namespace) -> int:
     def layout_note(line: str) -> None:
         print(line, file=sys.stderr, flush=True)
 
+    def following(followers: str, leader: str) -> None:
+        from .followsite import qr_text
+
+        print(f"the room follows at {followers}" + ("" if exposed(host) else " (this machine only: --host ADDRESS "
+              "to let other devices in)"), flush=True)
+        if not args.quiet:
+            print(qr_text(followers), end="", flush=True)
+        print(f"lead from {leader} (keep this address to yourself: it moves the room; q in presenter mode shows "
+              "the room's QR code)", flush=True)
+
     try:
-        serve(options, ready, rebuilt, layout_found, layout_note)
+        serve(options, ready, rebuilt, layout_found, layout_note, following)
     except ServeError as failed:
         say(args, str(failed))
         return EXIT_USAGE
@@ -346,8 +381,9 @@ def cmd_sync(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {"build": cmd_build, "serve": cmd_serve, "check": cmd_check,
-                                                            "pdf": cmd_pdf, "sync": cmd_sync, "new": cmd_new}
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {"build": cmd_build, "serve": cmd_serve, "present": cmd_serve,
+                                                            "check": cmd_check, "pdf": cmd_pdf, "sync": cmd_sync,
+                                                            "new": cmd_new}
 
 
 def main(argv: Sequence[str] | None = None, prog: str = "podium") -> int:

@@ -44,6 +44,7 @@ MISSING_PATH = DEV_PREFIX + "missing.js"
 DEV_SCRIPTS = {
     "dev.js": ("dev.js", "dev-restore.js", "dev-overlay.js", "dev-reload.js"),
     "missing.js": ("missing.js", "missing-images.js", "missing-backgrounds.js"),
+    "follow.js": ("follow.js", "follow-badge.js"),
 }
 """The dev scripts every page gets (reload and place keeping, and marks on what did not load), each
 served as the files named here joined in this order (together they are one script)."""
@@ -94,7 +95,7 @@ def page_of(url_path: str, index: str = "", root: bool = False) -> str | None:
     return stem if url_path.endswith("/") and stem and "/" not in stem else None
 
 
-class _HostChecked(web.RequestHandler):
+class HostChecked(web.RequestHandler):
     """Refuses requests whose Host names another site (see `host_allowed`)."""
 
     def prepare(self) -> None:
@@ -102,7 +103,7 @@ class _HostChecked(web.RequestHandler):
         if why is not None:
             log.debug("refused %s %s (Host %r): %s", self.request.method, self.request.uri, self.request.host, why)
             self.clear()
-            self.set_status(403)
+            self.set_status(getattr(self, "refused_status", 403))
             self.set_header("Content-Type", "text/plain; charset=utf-8")
             self.finish(f"403 Forbidden: {why}\n")
 
@@ -114,14 +115,19 @@ class _HostChecked(web.RequestHandler):
         return f"this server answers to {served_names(bound)} only (serve --host NAME to be reached under another name)"
 
 
-class SiteHandler(_HostChecked, web.StaticFileHandler):
+class SiteHandler(HostChecked, web.StaticFileHandler):
     """The built site, through tornado's static file handler (ETag, 304, HEAD, ranges), each file
     read whole first (never half of an old and half of a new build) and served from memory, pages
     with the dev snippet in them. `locate` decides what a URL may reach; folders are not listed."""
 
-    def initialize(self, live: LiveBuild, root: Path, snippet: Callable[[str], bytes]) -> None:
+    prefix = "/"
+    """Where the site is in the server's URLs (the leader's copy in follow mode is under its own)."""
+
+    def initialize(self, live: LiveBuild, root: Path, snippet: Callable[[str], bytes], headers: dict | None = None) -> None:
         super().initialize(path=str(root))
         self.live, self.site, self.snippet = live, root, snippet
+        for name, value in (headers or {}).items():
+            self.set_header(name, value)
         self.found: Path | None = None
         self.data = b""
 
@@ -137,7 +143,7 @@ class SiteHandler(_HostChecked, web.StaticFileHandler):
                 await asyncio.sleep(SWAP_WAIT)
                 continue
             if found == "redirect":
-                return self.redirect("/" + quote(path) + "/")
+                return self.redirect(self.prefix + quote(path) + "/")
             if found is None:
                 return self.send_error(404)
             return await super().get(path, include_body)
@@ -199,7 +205,7 @@ def _media_type(path: Path) -> str:
     return mimetypes.guess_type(path.name)[0] or "application/octet-stream"
 
 
-class DevScriptHandler(_HostChecked):
+class DevScriptHandler(HostChecked):
     """The dev scripts injected into every page."""
 
     def get(self, name: str) -> None:
@@ -210,7 +216,7 @@ class DevScriptHandler(_HostChecked):
         self.finish(b"".join((DEV_FOLDER / part).read_bytes() for part in DEV_SCRIPTS[name]))
 
 
-class ReloadSocket(_HostChecked, LiveReloadHandler):
+class ReloadSocket(HostChecked, LiveReloadHandler):
     """livereload's websocket, accepting pages of this server only. A page that says which it is
     (livereload's `info`) is sent what the layout check last found on its slides.
 
@@ -281,8 +287,9 @@ def broadcast(pages: tuple[str, ...]) -> None:
                 LiveReloadHandler.waiters.discard(waiter)
 
 
-def snippet_maker(live: LiveBuild, layout: Callable[[str], tuple[str, ...]]) -> Callable[[str], bytes]:
-    """What goes at the start of a page's `<head>`: its errors (JSON) and the dev script."""
+def snippet_maker(live: LiveBuild, layout: Callable[[str], tuple[str, ...]], base: str = "") -> Callable[[str], bytes]:
+    """What goes at the start of a page's `<head>`: its errors (JSON) and the dev script; `base` is
+    where the site is in the server's URLs when not at `/`."""
     template = Environment(loader=FileSystemLoader(str(DEV_FOLDER)), autoescape=select_autoescape(default=True)
                            ).get_template("snippet.html")
 
@@ -290,20 +297,30 @@ def snippet_maker(live: LiveBuild, layout: Callable[[str], tuple[str, ...]]) -> 
         errors = live.errors
         shown = [page] if page else sorted(errors)
         lines = [*errors.get(COURSE, ()), *(line for stem in shown if stem for line in errors.get(stem, ()))]
-        state = {"page": page, "errors": lines, "layout": list(layout(page)) if page else [], "socket": SOCKET_PATH}
+        state = {"page": page, "errors": lines, "layout": list(layout(page)) if page else [], "socket": SOCKET_PATH,
+                 **({"base": base} if base else {})}
         return template.render(state=state, script=SCRIPT_PATH, missing=MISSING_PATH).encode()
 
     return snippet
 
 
 def application(live: LiveBuild, host: str = "127.0.0.1",
-                layout: Callable[[str], tuple[str, ...]] = lambda stem: ()) -> web.Application:
+                layout: Callable[[str], tuple[str, ...]] = lambda stem: (), reload: bool = True,
+                follow: Callable[[Callable[[str], bytes] | None], tuple[list, Callable[[str], bytes]]] | None = None
+                ) -> web.Application:
     """The tornado application serving `live`'s site when listening on `host` (to the host names
-    `host_allowed` accepts); `layout(stem)` gives what the layout check found on a deck."""
+    `host_allowed` accepts); `layout(stem)` gives what the layout check found on a deck. Without
+    `reload` pages get no dev script (nothing reloads them). `follow(dev snippet)` gives follow
+    mode's routes and the snippet of the site's pages (`followsite.routes`)."""
     root = Path(os.path.realpath(live.out))
+    snippet = snippet_maker(live, layout) if reload else None
+    routes: list = [(SOCKET_PATH, ReloadSocket)] if reload else []
+    if follow is not None:
+        extra, snippet = follow(snippet)
+        routes += extra
     return web.Application([
-        (SOCKET_PATH, ReloadSocket),
+        *routes,
         (DEV_PREFIX + r"([a-z]+\.js)", DevScriptHandler),
-        (r"/(.*)", SiteHandler, {"live": live, "root": root, "snippet": snippet_maker(live, layout)}),
+        (r"/(.*)", SiteHandler, {"live": live, "root": root, "snippet": snippet or (lambda page: b"")}),
     ], podium_host=host, podium_layout=layout, podium_live=live,
         log_function=lambda handler: log.debug("%d %s", handler.get_status(), handler.request.uri))

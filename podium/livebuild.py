@@ -66,8 +66,10 @@ def error_location(error: BaseException, templates: Path) -> SourceLocation:
 class LiveBuild:
     """The course as the dev server builds it, and the problems to show on each page."""
 
-    def __init__(self, slides: Path, config: Path | None, out: Path) -> None:
+    def __init__(self, slides: Path, config: Path | None, out: Path, notes: bool = True) -> None:
         self.slides = Path(slides)
+        self.notes = notes
+        """False builds the students' copy (no presenter notes)."""
         inside = self.slides / "course.toml"
         self.config = Path(config) if config else inside if inside.is_file() else self.slides.resolve().parent / "course.toml"
         self.out = Path(out)
@@ -85,7 +87,7 @@ class LiveBuild:
         self._broken = True
 
     def _load(self) -> tuple[Project, Builder, list[Diagnostic]]:
-        project, problems = load_project(self.slides, self.out, self.config)
+        project, problems = load_project(self.slides, self.out, self.config, notes=self.notes)
         return project, Builder(project, keep_going=True), problems
 
     def watched(self) -> tuple[tuple[Path, ...], frozenset[Path]]:

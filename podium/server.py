@@ -29,7 +29,7 @@ import time
 import webbrowser
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable, Iterable
 
 from livereload.handlers import LiveReloadHandler
 from tornado import netutil
@@ -39,6 +39,9 @@ from .devsite import application, broadcast, broadcast_layout
 from .livebuild import COURSE, LiveBuild, Outcome
 from .livelayout import LiveLayout
 from .watch import Watcher, run_watch
+
+if TYPE_CHECKING:
+    from .classroom import Classroom
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +66,12 @@ class ServeOptions:
     """Seconds without a change before a rebuild (a burst of saves makes one rebuild)."""
     layout: bool = True
     """Lay the rebuilt decks out in Chromium (checks.layout) and show what does not fit."""
+    follow: bool = False
+    """Follow mode: the students' copy for the room at `/`, the leader's under a token (`follow`)."""
+    reload: bool = True
+    """Rebuild and reload on save (False: `present`, built once)."""
+    max_followers: int = 500
+    """Follow mode: the most followers at once."""
 
 
 WORK_PREFIX = "podium-serve-"
@@ -148,10 +157,11 @@ def laid_out(live: LiveBuild, outcome: Outcome) -> list[Path]:
 
 def serve(options: ServeOptions, ready: Callable[[str, Outcome], None], rebuilt: Callable[[Outcome], None],
           layout_found: Callable[[str, tuple[str, ...]], None] = lambda stem, lines: None,
-          layout_note: Callable[[str], None] = lambda line: None) -> None:
+          layout_note: Callable[[str], None] = lambda line: None,
+          following: Callable[[str, str], None] = lambda followers, leader: None) -> None:
     """Build, serve and rebuild until SIGINT/SIGTERM. `ready(url, first build)`, `rebuilt(outcome)`;
     the layout check's findings of a deck go to `layout_found(stem, lines)`, and why it cannot run
-    to `layout_note(line)`."""
+    to `layout_note(line)`. In follow mode `following(followers' URL, leader's URL)` comes first."""
     sockets = bind(options.host, options.port)
     remove_stale_work()
     work = Path(tempfile.mkdtemp(prefix=f"{WORK_PREFIX}{os.getpid()}-"))
@@ -160,9 +170,18 @@ def serve(options: ServeOptions, ready: Callable[[str, Outcome], None], rebuilt:
         watcher = Watcher(*live.watched(), within=(live.project.root,))
         first = live.build()
         watch_inputs(watcher, live)
-        url = url_for(options.host, sockets[0].getsockname()[1])
-        asyncio.run(_serve(live, watcher, sockets, options, lambda: ready(url, first), rebuilt, url,
-                           (first, layout_found, layout_note)))
+        port = sockets[0].getsockname()[1]
+        url = url_for(options.host, port)
+        classroom = None
+        if options.follow:
+            from .classroom import open_classroom
+
+            classroom, _ = open_classroom(options.slides, options.config, work, options.host, port,
+                                          options.max_followers)
+        announce = (lambda: (ready(url, first), following(classroom.followers_url, classroom.leader_url))) \
+            if classroom is not None else (lambda: ready(url, first))
+        asyncio.run(_serve(live, watcher, sockets, options, announce, rebuilt, url,
+                           (first, layout_found, layout_note), classroom))
     finally:
         for sock in sockets:
             sock.close()
@@ -170,7 +189,8 @@ def serve(options: ServeOptions, ready: Callable[[str, Outcome], None], rebuilt:
 
 
 async def _serve(live: LiveBuild, watcher: Watcher, sockets: list[socket.socket], options: ServeOptions,
-                 ready: Callable[[], None], rebuilt: Callable[[Outcome], None], url: str, layout_hooks: tuple) -> None:
+                 ready: Callable[[], None], rebuilt: Callable[[Outcome], None], url: str, layout_hooks: tuple,
+                 classroom: Classroom | None = None) -> None:
     loop = asyncio.get_running_loop()
     first, layout_found, layout_note = layout_hooks
 
@@ -182,8 +202,15 @@ async def _serve(live: LiveBuild, watcher: Watcher, sockets: list[socket.socket]
         layout_found(stem, lines)
 
     layout = LiveLayout(lambda path: live.builder.session(path), layout_changed, layout_note, enabled=options.layout)
-    layout.request(live.project, laid_out(live, first))
-    server = HTTPServer(application(live, options.host, layout=layout.lines))
+    if options.reload:
+        layout.request(live.project, laid_out(live, first))
+    follow = None
+    if classroom is not None:
+        from .followsite import routes
+
+        follow = routes(classroom.room, live, classroom.followers_url)
+    site = classroom.students if classroom is not None else live
+    server = HTTPServer(application(site, options.host, layout=layout.lines, reload=options.reload, follow=follow))
     server.add_sockets(sockets)
     stopping = asyncio.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -193,6 +220,8 @@ async def _serve(live: LiveBuild, watcher: Watcher, sockets: list[socket.socket]
 
     def handle(changed: set[Path]) -> None:
         outcome = live.update(changed)
+        if classroom is not None and not done.is_set():
+            classroom.students.update(changed)
         if done.is_set():  # stopped while rebuilding: the site is going away, say nothing
             return
         watch_inputs(watcher, live)
@@ -204,29 +233,32 @@ async def _serve(live: LiveBuild, watcher: Watcher, sockets: list[socket.socket]
 
     thread = threading.Thread(target=run_watch, args=(watcher.poll, handle, done, options.interval, options.quiet),
                               name="podium-watch", daemon=True)
-    thread.start()
+    if options.reload:
+        thread.start()
     ready()
     if options.open_browser:
-        threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
+        opened = classroom.leader_url if classroom is not None else url
+        threading.Thread(target=webbrowser.open, args=(opened,), daemon=True).start()
     try:
         await stopping.wait()
     finally:
-        await _stop(server, done, thread, layout)
+        await _stop(server, done, thread, layout, list(classroom.room.sockets) if classroom else ())
 
 
-async def _stop(server: HTTPServer, done: threading.Event, watch: threading.Thread, layout: LiveLayout) -> None:
+async def _stop(server: HTTPServer, done: threading.Event, watch: threading.Thread, layout: LiveLayout,
+                pages: Iterable = ()) -> None:
     """Stop serving, then give the watcher (maybe mid-rebuild) and the layout thread until
     `STOP_SECONDS` after the signal to end. Threads still busy then are left to end with the
     process (they are daemons): a rebuild or a layout under way never holds the server up."""
     deadline = time.monotonic() + STOP_SECONDS
     done.set()
     server.stop()
-    for waiter in list(LiveReloadHandler.waiters):
+    for waiter in [*LiveReloadHandler.waiters, *pages]:
         waiter.close()
     with contextlib.suppress(asyncio.TimeoutError):
         await asyncio.wait_for(server.close_all_connections(), CLOSE_SECONDS)
     # No executor: asyncio.run waits for its threads at the end, however long a rebuild takes.
-    stopper = threading.Thread(target=lambda: (watch.join(max(0.0, deadline - time.monotonic())),
+    stopper = threading.Thread(target=lambda: (watch.ident and watch.join(max(0.0, deadline - time.monotonic())),
                                                layout.stop(max(0.0, deadline - time.monotonic()))),
                                name="podium-stop", daemon=True)
     stopper.start()

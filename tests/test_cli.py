@@ -25,7 +25,7 @@ def test_no_command_prints_the_help_and_exits_2() -> None:
 @pytest.mark.parametrize("typed, line", [
     ("biuld", "build.py: error: unknown command 'biuld'; did you mean 'build'?"),
     ("chek", "build.py: error: unknown command 'chek'; did you mean 'check'?"),
-    ("deploy", "build.py: error: unknown command 'deploy' (commands: build, serve, check, pdf, sync, new)"),
+    ("deploy", "build.py: error: unknown command 'deploy' (commands: build, serve, present, check, pdf, sync, new)"),
 ])
 def test_a_mistyped_command_gets_one_line_and_exit_2(typed: str, line: str) -> None:
     result = run_build(typed)

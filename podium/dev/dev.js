@@ -22,6 +22,8 @@
     config = JSON.parse(document.getElementById("podium-dev").textContent);
   } catch (error) { /* a page without the server's state: no errors, default socket */ }
   var here = location.pathname.replace(/index\.html$/, "");
+  /* The leader's copy in follow mode is served under a prefix of its own: the server names pages without it. */
+  if (config.base && here.indexOf(config.base + "/") === 0) here = here.slice(config.base.length);
   var KEY = "podium-dev:" + here;
   var HASH = /^#(p?)(\d+)$/;
   var reloading = false;

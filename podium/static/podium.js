@@ -60,9 +60,9 @@
 
     /* ---- the API for other scripts (the live-reload script uses it) ------------------------- */
     var state = nav.state, changeListeners = [];
-    deck.views.api = function apiView(s, old) {
-      if (s.index === old.index && s.presenter === old.presenter) return;
-      var detail = {index: s.index, presenter: s.presenter};
+    deck.views.api = function apiView(s, old, how) {
+      if (s.index === old.index && s.presenter === old.presenter && s.blackout === old.blackout) return;
+      var detail = {index: s.index, presenter: s.presenter, blackout: s.blackout, from: how.from};
       changeListeners.slice().forEach(function (fn) {
         try { fn(detail); } catch (e) { setTimeout(function () { throw e; }); }
       });
@@ -78,6 +78,9 @@
       setPresenter: function (on) { nav.setPresenter(on, HOW.API); },
       pause: function () { nav.update({paused: true}, HOW.API); },
       resume: function () { nav.update({paused: false}, HOW.API); },
+      blackout: function () { return state.blackout; },
+      setBlackout: function (on) { nav.update({blackout: !!on}, HOW.API); },
+      isClone: function () { return isClone; },
       on: function (event, fn) {
         if (event !== 'change' || typeof fn !== 'function') return function () {};
         changeListeners.push(fn);
