@@ -117,6 +117,13 @@ class Builder:
         self._fixed_folders = frozenset(p.resolve() for p in (project.templates_dir, project.static_dir))
         self._published = False
         self._index: IndexContext | None = None
+        self.kit = None
+        """The offline kit (offline.py) when the project is built `offline`."""
+        if project.offline:
+            from .offline import Kit, fetch_remote
+
+            self.kit = Kit(project.cache_dir, fetch_remote if project.offline_fetch else None)
+        self._course_remote: list[Diagnostic] = []
 
     def sessions(self) -> list[Path]:
         """The sessions' files, found once per full build."""
@@ -154,13 +161,33 @@ class Builder:
             else:
                 self.decks[path] = rendered
 
+    def _store(self, paths: Iterable[Path], course: bool) -> None:
+        """With the offline kit: store what the decks of `paths` (and, with `course`, the course's
+        stylesheets) load from other hosts; a warning on the deck for each URL that is not stored."""
+        if self.kit is None:
+            return
+        from .offline import course_uses, deck_uses
+
+        owner: dict[object, Path | None] = {}
+        for path in paths:
+            if path in self.decks and not (self.keep_going and has_errors(self.problems.get(path, []))):
+                for use in deck_uses(self.decks[path]):
+                    owner.setdefault(use, path)
+        if course:
+            for use in course_uses(self.project):
+                owner.setdefault(use, None)
+            self._course_remote = []
+        for use, problem in self.kit.store(list(owner)):
+            path = owner[use]
+            (self._course_remote if path is None else self.problems.setdefault(path, [])).append(problem)
+
     def _may_publish(self) -> bool:
         if has_errors(self._finding) and not self.keep_going:
             return False
         return self.keep_going or not any(has_errors(items) for items in self.problems.values())
 
     def _result(self, written: bool, rebuilt: frozenset[Path] | None) -> BuildResult:
-        problems = [d for items in self.problems.values() for d in items] + self._finding
+        problems = [d for items in self.problems.values() for d in items] + self._finding + self._course_remote
         inputs = set(self.decks) | set(self.problems) | self._fixed
         for rendered in self.decks.values():
             inputs.update(rendered.assets.values())
@@ -170,7 +197,7 @@ class Builder:
 
     def _publish_all(self) -> None:
         decks = self.ordered()
-        publish_site(self.project, lambda folder: write_site(self.project, decks, folder))
+        publish_site(self.project, lambda folder: write_site(self.project, decks, folder, self.kit))
         self._published = True
         self._index = index_context(self.project, decks)
         log.info("built %d sessions into %s", len(decks), self.project.out_dir)
@@ -188,6 +215,7 @@ class Builder:
         pages = {s.page.resolve() for s in self._sessions.values() if s.page is not None}
         self._fixed = frozenset(fixed_inputs(self.project) | pages)
         self._render(files)
+        self._store(files, course=True)
         if not self._may_publish():
             return self._result(False, None)
         self._publish_all()
@@ -230,6 +258,7 @@ class Builder:
             return self._result(True, frozenset())
         published = set(self.decks)
         self._render(sorted(decks))
+        self._store(sorted(decks), course=False)
         if not self._may_publish():
             self._published = False
             return self._result(False, frozenset(decks))
@@ -239,7 +268,7 @@ class Builder:
         out = self.project.out_dir
         for path in sorted(decks):
             if path in self.decks and not has_errors(self.problems[path]):
-                write_deck(self.project, self.decks[path], out)
+                write_deck(self.project, self.decks[path], out, self.kit)
         ordered = self.ordered()
         index = index_context(self.project, ordered)
         if index != self._index:

@@ -41,6 +41,10 @@ def _seconds(text: str) -> float:
     return seconds
 
 
+OFFLINE_HELP = ("store the remote images, stylesheets and fonts the slides load in the site (static/remote/, "
+                "kept in .podium-cache/remote/), so the course works with the network down")
+
+
 def _listen(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", help="address to listen on (default: 127.0.0.1, or 0.0.0.0 in follow mode; "
                         "0.0.0.0 makes the course visible to the network)")
@@ -49,6 +53,11 @@ def _listen(parser: argparse.ArgumentParser) -> None:
                         "in the web browser")
     parser.add_argument("--max-followers", type=_count, default=500, metavar="N",
                         help="follow mode: the most devices following at once (default: 500)")
+    _offline(parser)
+
+
+def _offline(parser: argparse.ArgumentParser, help: str = OFFLINE_HELP) -> None:
+    parser.add_argument("--offline", action="store_true", help=help)
 
 
 def _count(text: str) -> int:
@@ -68,6 +77,7 @@ def make_parser(prog: str = "podium") -> argparse.ArgumentParser:
     build.add_argument("--no-notes", action="store_true", help="leave the presenter notes out (students' copy)")
     build.add_argument("--force", action="store_true", help="replace the --out folder even when Podium did not "
                        "make it (it has no .podium-site file): everything in it is lost")
+    _offline(build)
     serve = commands.add_parser("serve", help="serve the course and reload the browser on every save")
     _common(serve)
     _listen(serve)
@@ -97,6 +107,8 @@ def make_parser(prog: str = "podium") -> argparse.ArgumentParser:
     pdf.add_argument("--paper", choices=("a4", "letter"), help="the handout's paper (default: a4)")
     pdf.add_argument("--force", action="store_true", help="write into the --out folder even when Podium did not "
                      "make it (it has no .podium-site file): its PDF files of the same names are replaced")
+    _offline(pdf, "fetch the remote images, stylesheets and fonts the cache does not hold yet (without it, "
+             "the copies a `build --offline` stored are printed)")
     sync = commands.add_parser("sync", help="make the code on the slides and the lab's files equal again")
     _common(sync)
     sync.add_argument("--to", choices=("slides", "files"), default="slides",
@@ -161,7 +173,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     if problems:
         print_diagnostics(problems, args.quiet)
         return EXIT_ERRORS
-    project = project.with_options(force=args.force)
+    project = project.with_options(force=args.force, offline=args.offline)
     unsafe = unsafe_output(project)
     if unsafe:
         return _output_failed(args, unsafe)
@@ -209,7 +221,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     if problems:
         print_diagnostics(problems)
         return EXIT_ERRORS
-    cache = project.slides_dir.resolve().parent / ".podium-cache"
+    cache = project.cache_dir
     kinds = [kind for kind in KINDS if kind != "layout" or not args.no_layout]
     found = run_checks(project, kinds=kinds, online=args.online, cache_dir=cache, online_deadline=args.online_deadline)
     if args.strict:  # layout checks that could not run are an error when warnings fail the run
@@ -250,7 +262,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         say(args, f"listening on {host}: the course is visible to the network", "warning")
     options = ServeOptions(project.slides_dir, Path(args.config) if args.config else project.config_path, host,
                            args.port, args.open, layout=not (present or getattr(args, "no_layout", False)), follow=follow,
-                           reload=not present, max_followers=args.max_followers)
+                           reload=not present, max_followers=args.max_followers, offline=args.offline)
 
     def rebuilt(outcome) -> None:
         print_diagnostics(outcome.diagnostics, args.quiet)
@@ -310,7 +322,7 @@ def cmd_pdf(args: argparse.Namespace) -> int:
     project, problems = _load(args)
     if project is None:
         return EXIT_USAGE
-    project = project.with_options(force=args.force)
+    project = project.with_options(force=args.force, offline=True, offline_fetch=args.offline)
     unsafe = unsafe_output(project, Path(args.out))
     if unsafe:
         return _output_failed(args, unsafe)
@@ -331,7 +343,7 @@ def cmd_pdf(args: argparse.Namespace) -> int:
     except OSError as failed:
         say(args, f"{args.out}: the PDF files could not be written: {failed.strerror or failed}")
         return EXIT_ERRORS
-    print_diagnostics(result.build.diagnostics, args.quiet)
+    print_diagnostics([*result.build.diagnostics, *result.missing], args.quiet)
     if not result.build.ok:
         print(f"pdf failed: {sum(d.severity == 'error' for d in result.build.diagnostics)} error(s); "
               "nothing was printed", file=sys.stderr)

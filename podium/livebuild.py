@@ -66,10 +66,12 @@ def error_location(error: BaseException, templates: Path) -> SourceLocation:
 class LiveBuild:
     """The course as the dev server builds it, and the problems to show on each page."""
 
-    def __init__(self, slides: Path, config: Path | None, out: Path, notes: bool = True) -> None:
+    def __init__(self, slides: Path, config: Path | None, out: Path, notes: bool = True, offline: bool = False) -> None:
         self.slides = Path(slides)
         self.notes = notes
         """False builds the students' copy (no presenter notes)."""
+        self.offline = offline
+        """True stores the remote files the pages load in the site (offline.py)."""
         inside = self.slides / "course.toml"
         self.config = Path(config) if config else inside if inside.is_file() else self.slides.resolve().parent / "course.toml"
         self.out = Path(out)
@@ -88,6 +90,7 @@ class LiveBuild:
 
     def _load(self) -> tuple[Project, Builder, list[Diagnostic]]:
         project, problems = load_project(self.slides, self.out, self.config, notes=self.notes)
+        project = project.with_options(offline=self.offline)
         return project, Builder(project, keep_going=True), problems
 
     def watched(self) -> tuple[tuple[Path, ...], frozenset[Path]]:

@@ -183,3 +183,20 @@ class RenderedDeck:
     """Local files the deck references: URL as written (relative) -> file to copy."""
     lab: Mapping[str, Path | str] = field(default_factory=dict)
     """The session's lab for students, by name in the deck's folder: a file to copy, or a block's text."""
+    remote: tuple[RemoteUse, ...] = ()
+    """The images and stylesheets its slides and remark page load from other hosts, in order."""
+
+
+@dataclass(frozen=True, slots=True)
+class RemoteUse:
+    """A URL on another host that a page loads: what the offline kit stores."""
+
+    url: str
+    """As written (absolute, or protocol-relative `//host/...`)."""
+    kind: str
+    """What it must be: `image` (an image), `stylesheet` (CSS) or `css` (a CSS `url()`: an image
+    or a font)."""
+    location: SourceLocation
+    """Where it is written."""
+    slide: int | None = None
+    """The 1-based number of the slide it is on, None outside slides."""

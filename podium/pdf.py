@@ -4,8 +4,10 @@ The deck pages carry their own print CSS (one slide per page at the deck's ratio
 the same page opened with `?handout&paper=a4` (or `letter`): the last step of each `--` build, a
 row per slide with its notes beside it, rows packed down A4 or US Letter pages. Chromium is driven
 by Playwright when it is installed, else through its own `--print-to-pdf` switch. Either way it
-never fetches anything beyond the local files: remote images are left out, so printing is offline
-and fast.
+never fetches anything beyond the local files, so printing is offline and fast: the site is built
+with the offline kit's stored copies of remote images (offline.py; `pdf --offline` fetches those
+the cache lacks), and every image a page could not show is named in a warning (the build's, and
+with Playwright, what the browser itself could not load) instead of being left out silently.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .builder import BuildResult, build
+from .diagnostics import Diagnostic
+from .model import RenderedDeck
 from .project import Project
 from .publish import publish_site
 from .sessions import ROOT
@@ -50,6 +54,33 @@ class PdfResult:
     """The build of the site that was printed (its diagnostics are the course's problems)."""
     written: tuple[Path, ...]
     """The PDF files, one per session, in session order (empty when the build failed)."""
+    missing: tuple[Diagnostic, ...] = ()
+    """A warning for each image the printed pages could not show that the build did not name."""
+
+
+MISSING_IMAGES = r"""async () => {
+  const missing = [];
+  const loads = (url) => new Promise((done) => {
+    const image = new Image();
+    image.onload = () => done(image.naturalWidth > 0);
+    image.onerror = () => done(false);
+    image.src = url;
+  });
+  const slides = [...document.querySelectorAll('.remark-slide-container')];
+  for (const [index, slide] of slides.entries()) {
+    for (const image of slide.querySelectorAll('img')) {
+      await image.decode().catch(() => null);
+      if (image.naturalWidth === 0) missing.push([index, image.currentSrc || image.src]);
+    }
+    const content = slide.querySelector('.remark-slide-content');
+    const background = content ? getComputedStyle(content).backgroundImage : '';
+    for (const found of background.matchAll(/url\("([^"]*)"\)/g)) {
+      if (!(await loads(found[1]))) missing.push([index, found[1]]);
+    }
+  }
+  return missing;
+}"""
+"""(slide index, URL) of every image of a deck page that did not load: `<img>` and backgrounds."""
 
 
 def find_chromium() -> str | None:
@@ -87,7 +118,11 @@ def pdf_name(stem: str, handout: bool) -> str:
     return f"{stem}-handout.pdf" if handout else f"{stem}.pdf"
 
 
-def _with_playwright(chromium: str, jobs: list[tuple[str, Path]]) -> None:
+Missing = dict[Path, list[tuple[int, str]]]
+"""Per PDF file: (slide index, URL) of the images its page could not show."""
+
+
+def _with_playwright(chromium: str, jobs: list[tuple[str, Path]]) -> Missing:
     from playwright.sync_api import sync_playwright
 
     def local_only(route) -> None:
@@ -102,12 +137,15 @@ def _with_playwright(chromium: str, jobs: list[tuple[str, Path]]) -> None:
             context = browser.new_context()
             context.route("**/*", local_only)
             page = context.new_page()
+            missing: Missing = {}
             for url, target in jobs:
                 page.goto(url, wait_until="load", timeout=PAGE_TIMEOUT_S * 1000)
                 page.evaluate("document.fonts.ready.then(() => true)")
+                missing[target] = [(int(index), str(src)) for index, src in page.evaluate(MISSING_IMAGES)]
                 page.pdf(path=str(target), print_background=True, prefer_css_page_size=True)
         finally:
             browser.close()
+    return missing
 
 
 def _with_command(chromium: str, jobs: list[tuple[str, Path]]) -> None:
@@ -127,8 +165,9 @@ def _with_command(chromium: str, jobs: list[tuple[str, Path]]) -> None:
         shutil.rmtree(profile, ignore_errors=True)
 
 
-def print_pages(chromium: str, jobs: list[tuple[str, Path]], driver: str = "auto") -> None:
-    """Print each (page URL, PDF path); driver is 'playwright', 'command' or 'auto' (Playwright if installed)."""
+def print_pages(chromium: str, jobs: list[tuple[str, Path]], driver: str = "auto") -> Missing:
+    """Print each (page URL, PDF path); driver is 'playwright', 'command' or 'auto' (Playwright if
+    installed). With Playwright, says which images each page could not show (else nothing)."""
     if driver == "auto":
         try:
             import playwright.sync_api  # noqa: F401
@@ -140,11 +179,11 @@ def print_pages(chromium: str, jobs: list[tuple[str, Path]], driver: str = "auto
         from playwright.sync_api import Error as PlaywrightError
 
         try:
-            _with_playwright(chromium, jobs)
+            return _with_playwright(chromium, jobs)
         except PlaywrightError as error:
             raise PdfError(f"{chromium} could not print: {str(error).splitlines()[0]}") from None
-    else:
-        _with_command(chromium, jobs)
+    _with_command(chromium, jobs)
+    return {}
 
 
 def page_query(handout: bool, paper: str = PAPERS[0]) -> str:
@@ -166,11 +205,36 @@ def make_pdfs(project: Project, out: Path, chromium: str, handout: bool = False,
         if not result.ok:
             return PdfResult(result, ())
         query = page_query(handout, paper)
-        pages = [((Path(folder) / "site" / site_folder(d) / "index.html").resolve().as_uri() + query,
-                  pdf_name(d.deck.stem, handout)) for d in result.decks]
+        site = (Path(folder) / "site").resolve()
+        pages = [((site / site_folder(d) / "index.html").as_uri() + query, pdf_name(d.deck.stem, handout))
+                 for d in result.decks]
+        missing: Missing = {}
 
         def fill(staging: Path) -> None:
-            print_pages(chromium, [(url, staging.resolve() / name) for url, name in pages], driver)
+            found = print_pages(chromium, [(url, staging.resolve() / name) for url, name in pages], driver)
+            missing.update({target.name: images for target, images in found.items()})
 
         publish_site(project, fill, out=out, what="the PDF files", carry=True)
-    return PdfResult(result, tuple(out / name for _, name in pages))
+        warnings = [warning for rendered, (_, name) in zip(result.decks, pages)
+                    for warning in not_included(rendered, missing.get(name, []), result, site.as_uri())]
+    return PdfResult(result, tuple(out / name for _, name in pages), tuple(warnings))
+
+
+def not_included(rendered: RenderedDeck, images: list[tuple[int, str]], result: BuildResult,
+                 site: str) -> list[Diagnostic]:
+    """A warning at the slide for each image its printed page could not show, once per image,
+    unless the build named it already (a remote file not stored, a missing file)."""
+    from urllib.parse import unquote
+
+    named = [d.message for d in result.diagnostics if d.code in ("remote-not-stored", "missing-file")]
+    found, seen = [], set()
+    for index, url in images:
+        shown_url = unquote(url.removeprefix(site + "/")) if url.startswith(site) else url
+        tail = shown_url.rsplit("/", 1)[-1]
+        if url in seen or index >= len(rendered.slides) or any(tail and tail in message for message in named):
+            continue
+        seen.add(url)
+        slide = rendered.slides[index].slide
+        found.append(Diagnostic(slide.location, "warning", "pdf-image-missing",
+                                f"image {shown_url} could not be included in the PDF", slide.index + 1))
+    return found

@@ -44,6 +44,10 @@ class Project:
     """False publishes the site without presenter notes (students' copy)."""
     force: bool = False
     """True replaces an output folder Podium did not make (`--force`); never a file or the course."""
+    offline: bool = False
+    """True stores the remote images, stylesheets and fonts the pages load in the site (offline.py)."""
+    offline_fetch: bool = True
+    """With `offline`: fetch what the cache does not hold yet (False: use only the cache's copies)."""
 
     @property
     def root(self) -> Path:
@@ -66,6 +70,11 @@ class Project:
         base = self.config_path.parent if self.config_path else Path.cwd()
         course = project_folders(self)
         return tuple(base / name for name in self.options.stylesheets if may_publish(base / name, course, name))
+
+    @property
+    def cache_dir(self) -> Path:
+        """`.podium-cache/` beside the slides folder: what the online check and the offline kit keep."""
+        return self.slides_dir.resolve().parent / ".podium-cache"
 
     def with_options(self, **changes: object) -> Project:
         """A copy with some fields changed."""

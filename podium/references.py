@@ -53,6 +53,8 @@ class Reference:
     """True when a macro made it (its alt text is not the author's to write)."""
     raw_html: bool = False
     """True when it comes from raw HTML (whose link text is not looked at)."""
+    stylesheet: bool = False
+    """True for a stylesheet the page loads (a `<link rel=stylesheet>`, an `@import`)."""
 
 
 def is_external(url: str) -> bool:
@@ -132,6 +134,8 @@ def _html_parser_class() -> type:
                     continue
                 label = values.get("alt", "")
                 urls = srcset_urls(value) if name == "srcset" else [value.strip()]
+                if tag == "link" and "stylesheet" in values.get("rel", "").lower().split():
+                    kind = "stylesheet"
                 self.found += [(kind, url, label) for url in urls]
             for match in CSS_URL.finditer(values.get("style", "")):
                 self.found.append(("background", match.group(2), ""))
@@ -142,7 +146,7 @@ def _html_parser_class() -> type:
 
         def handle_data(self, data: str) -> None:
             if self.in_style:
-                self.found += [(kind, url, "") for kind, url, _ in stylesheet_urls(data)]
+                self.found += [("stylesheet" if kind == "link" else kind, url, "") for kind, url, _ in stylesheet_urls(data)]
 
     return HtmlUrls
 
@@ -195,10 +199,10 @@ def _token_references(tokens: list[Token], text: SourceText, env: dict, slide: i
             lines = text.text.split("\n")
         first = token.map[0] if token.map else 0
         for kind, url, label in found:
-            generated, raw_html = kind == "generated", kind.startswith("html-")
-            kind = "image" if generated else kind.removeprefix("html-")
+            generated, raw_html, sheet = kind == "generated", kind.startswith("html-"), kind == "html-stylesheet"
+            kind = "image" if generated else "link" if sheet else kind.removeprefix("html-")
             yield Reference(kind, url, _locate(text, lines, first, url, cursor), slide, label, in_notes, generated,
-                            raw_html)
+                            raw_html, sheet)
 
 
 def slide_references(parsed: ParsedSlide) -> list[Reference]:

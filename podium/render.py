@@ -14,10 +14,10 @@ from .diagnostics import Diagnostic, did_you_mean
 from .highlight import known_styles, style_class
 from .markdown import MarkdownOptions, ParseCache, ParsedSlide, Report, first_heading, parse_deck, render_text
 from .inside import course_folders, real, refusal, shown_entry, source_refusal
-from .model import Deck, RenderedDeck, RenderedSlide, Slide, SourceLocation
+from .model import Deck, RemoteUse, RenderedDeck, RenderedSlide, Slide, SourceLocation
 from .project import shown
 from .properties import BACKGROUND_STYLES
-from .references import copied_path, line_columns, slide_references, stylesheet_urls
+from .references import copied_path, is_external, line_columns, slide_references, stylesheet_urls
 
 if TYPE_CHECKING:
     from .sessions import Session
@@ -102,14 +102,19 @@ def _sheet_uses(found: dict[str, Path], sheets: list[tuple[str, Path]], base: Pa
                 sheets.append((relative, target))
 
 
-def _assets(deck: Deck, parsed: list[ParsedSlide], course: tuple[Path, ...], report: Report) -> dict[str, Path]:
+def _assets(deck: Deck, parsed: list[ParsedSlide], course: tuple[Path, ...], report: Report,
+            remote: list[RemoteUse]) -> dict[str, Path]:
     """Local files the deck's slides and its remark page use, and what the stylesheets among them
-    name; warn about missing ones, refuse (with an error) those the course may not publish."""
+    name; warn about missing ones, refuse (with an error) those the course may not publish. The
+    images the slides load from other hosts go into `remote`."""
     base = deck.session.folder if deck.session is not None else deck.source.parent
     assets: dict[str, Path] = page_assets(deck.session, course, report) if deck.session is not None else {}
     sheets, seen = [], set()
     for item in parsed:
         for ref in slide_references(item):
+            if (ref.kind != "link" or ref.stylesheet) and is_external(ref.url.strip()):
+                kind = "stylesheet" if ref.stylesheet else "css" if ref.raw_html and ref.kind == "background" else "image"
+                remote.append(RemoteUse(ref.url.strip(), kind, ref.location, ref.slide + 1))
             path = copied_path(ref.url)
             if path is not None and (ref.location, path) not in seen:  # `--` steps repeat their text
                 seen.add((ref.location, path))
@@ -150,6 +155,20 @@ def page_assets(session: Session, course: tuple[Path, ...] = (), report: Report 
     return found
 
 
+def page_remote(session: Session) -> list[RemoteUse]:
+    """What a session's remark page loads from other hosts: linked stylesheets, and the `@import`
+    and `url()` of its `<style>` blocks."""
+    page = shown(session.page) if session.page is not None else shown(session.source)
+    found = [RemoteUse(href.strip(), "stylesheet", SourceLocation(page, line))
+             for href, line in session.stylesheets if is_external(href.strip())]
+    for css, first in session.styles:
+        uses = [use for use in stylesheet_urls(css) if is_external(use[1])]
+        for (kind, url, _), (line, column) in zip(uses, line_columns(css, [offset for _, _, offset in uses])):
+            found.append(RemoteUse(url, "stylesheet" if kind == "link" else "css",
+                                   SourceLocation(page, first + line - 1, column)))
+    return found
+
+
 DOWNLOAD = re.compile(r'<a class="podium-download" href="([^"]*)"[^>]*>[^<]*</a>')
 """A code block's download link (podium.plugins.code)."""
 
@@ -180,7 +199,8 @@ def render_deck(deck: Deck, settings: RenderSettings, report: Report,
     course = course_folders(settings.course_folders or (base,))
     if (why := source_refusal(deck, course)) is not None:
         report(why)
-    assets = _assets(deck, parsed, course, report)
+    remote = page_remote(deck.session) if deck.session is not None else []
+    assets = _assets(deck, parsed, course, report, remote)
     lab = {}
     if settings.lab and deck.session is not None:
         from .lab import deck_blocks, published_lab
@@ -189,4 +209,4 @@ def render_deck(deck: Deck, settings: RenderSettings, report: Report,
                             report)
     if settings.markdown.code_buttons:
         slides = [replace(s, html=published_only(s.html, lab)) for s in slides]
-    return RenderedDeck(deck, title, tuple(slides), frozenset(styles), assets, lab)
+    return RenderedDeck(deck, title, tuple(slides), frozenset(styles), assets, lab, tuple(remote))

@@ -72,6 +72,8 @@ class ServeOptions:
     """Rebuild and reload on save (False: `present`, built once)."""
     max_followers: int = 500
     """Follow mode: the most followers at once."""
+    offline: bool = False
+    """Store the remote images, stylesheets and fonts the pages load in the site (offline.py)."""
 
 
 WORK_PREFIX = "podium-serve-"
@@ -166,7 +168,7 @@ def serve(options: ServeOptions, ready: Callable[[str, Outcome], None], rebuilt:
     remove_stale_work()
     work = Path(tempfile.mkdtemp(prefix=f"{WORK_PREFIX}{os.getpid()}-"))
     try:
-        live = LiveBuild(options.slides, options.config, work / "site")
+        live = LiveBuild(options.slides, options.config, work / "site", offline=options.offline)
         watcher = Watcher(*live.watched(), within=(live.project.root,))
         first = live.build()
         watch_inputs(watcher, live)
@@ -177,7 +179,7 @@ def serve(options: ServeOptions, ready: Callable[[str, Outcome], None], rebuilt:
             from .classroom import open_classroom
 
             classroom, _ = open_classroom(options.slides, options.config, work, options.host, port,
-                                          options.max_followers)
+                                          options.max_followers, options.offline)
         announce = (lambda: (ready(url, first), following(classroom.followers_url, classroom.leader_url))) \
             if classroom is not None else (lambda: ready(url, first))
         asyncio.run(_serve(live, watcher, sockets, options, announce, rebuilt, url,

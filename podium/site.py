@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import functools
 import os
+import posixpath
 import re
 import shutil
 from pathlib import Path
-from typing import Iterable, TypedDict
+from typing import TYPE_CHECKING, Iterable, TypedDict
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
@@ -18,6 +19,12 @@ from .inside import may_publish, project_folders
 from .model import RenderedDeck
 from .project import Project
 from .publish import SITE_MARKER
+
+if TYPE_CHECKING:
+    from .offline import Kit
+
+REMOTE = "static/remote/"
+"""Where the offline kit's copies go in the site (see offline.py)."""
 
 
 class SlideContext(TypedDict):
@@ -192,18 +199,41 @@ def write_text(path: Path, text: str) -> None:
     os.replace(temporary, path)
 
 
-def write_deck(project: Project, rendered: RenderedDeck, out: Path) -> None:
-    """The deck's page and the local files it uses (only the course's own: see inside.py)."""
+def stored_copies(text: str, page: str, kit: Kit | None, css: bool = False) -> tuple[str, set[str]]:
+    """A page's (or, with `css`, a stylesheet's) text pointing at the kit's copies, from where it
+    is in the site (`page`: its path there); and the names of the copies it uses."""
+    if kit is None:
+        return text, set()
+    from .rewrite import rewrite_css, rewrite_html
+
+    prefix = posixpath.relpath(REMOTE, posixpath.dirname(page) or ".") + "/"
+    text, used = (rewrite_css if css else rewrite_html)(text, kit.lookup(prefix))
+    return text, {url.removeprefix(prefix).split("#", 1)[0] for url in used}
+
+
+def write_deck(project: Project, rendered: RenderedDeck, out: Path, kit: Kit | None = None) -> None:
+    """The deck's page and the local files it uses (only the course's own: see inside.py); with
+    the offline `kit`, the copies of the remote files they load, which they point at."""
     env = _environment(project.templates_dir)
     folder = out / site_folder(rendered)
-    write_text(folder / "index.html", env.get_template("deck.html").render(deck_context(project, rendered)))
+    page, used = stored_copies(env.get_template("deck.html").render(deck_context(project, rendered)),
+                               site_folder(rendered) + "index.html", kit)
     course = project_folders(project)
     for url, source in sorted(rendered.assets.items()):
         target = (folder / url).resolve()
         if target.is_relative_to(out.resolve()) and target.name != "index.html" and may_publish(source, course, url):
             target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(source, target)
+            if kit is not None and source.suffix.lower() == ".css":
+                css, more = stored_copies(source.read_text(encoding="utf-8", errors="replace"),
+                                          target.relative_to(out.resolve()).as_posix(), kit, css=True)
+                write_text(target, css)
+                used |= more
+            else:
+                shutil.copyfile(source, target)
+    if kit is not None:
+        kit.write(used, out / REMOTE)
     write_lab(rendered, folder, out, course)
+    write_text(folder / "index.html", page)
 
 
 LAB_ZIP = "lab.zip"
@@ -243,8 +273,8 @@ def write_index(project: Project, decks: list[RenderedDeck], out: Path) -> None:
     write_text(page, env.get_template("index.html").render(index_context(project, decks)))
 
 
-def write_static(project: Project, out: Path) -> None:
-    """The runtime and the course's stylesheets."""
+def write_static(project: Project, out: Path, kit: Kit | None = None) -> None:
+    """The runtime and the course's stylesheets (with the offline `kit`: pointing at its copies)."""
     target = out / "static"
     target.mkdir(parents=True, exist_ok=True)
     for source in sorted(project.static_dir.iterdir()):
@@ -257,13 +287,19 @@ def write_static(project: Project, out: Path) -> None:
     if sheets:
         (target / "course").mkdir(exist_ok=True)
     for path in sheets:
-        shutil.copyfile(path, target / "course" / path.name)
+        if kit is None:
+            shutil.copyfile(path, target / "course" / path.name)
+            continue
+        css, used = stored_copies(path.read_text(encoding="utf-8", errors="replace"), f"static/course/{path.name}",
+                                  kit, css=True)
+        write_text(target / "course" / path.name, css)
+        kit.write(used, out / REMOTE)
 
 
-def write_site(project: Project, decks: list[RenderedDeck], out: Path) -> None:
-    """Everything: decks, index, static files."""
+def write_site(project: Project, decks: list[RenderedDeck], out: Path, kit: Kit | None = None) -> None:
+    """Everything: decks, index, static files (with the offline `kit`, the copies they point at)."""
     for rendered in decks:
-        write_deck(project, rendered, out)
+        write_deck(project, rendered, out, kit)
     write_index(project, decks, out)
-    write_static(project, out)
+    write_static(project, out, kit)
     (out / SITE_MARKER).write_text("", encoding="utf-8")

@@ -48,8 +48,9 @@ class Connections:
         self.timeouts = dict.fromkeys(("connect", "read", "write", "pool"), timeout)
         """httpx's own timeouts, per operation; the caller bounds a whole request."""
 
-    async def exchange(self, method: str, parts: SplitResult, url: str, headers: Mapping[str, str]) -> Answer:
-        """Send one request; an answer's body is read only as far as SNIFF_BYTES.
+    async def exchange(self, method: str, parts: SplitResult, url: str, headers: Mapping[str, str],
+                       limit: int = SNIFF_BYTES) -> Answer:
+        """Send one request; an answer's body is read only as far as `limit` bytes.
 
         Raises NoAnswer, Unusable, OSError (cannot connect), UnicodeError (a bad host name) or
         httpx.TimeoutException.
@@ -76,7 +77,7 @@ class Connections:
         except httpx.TransportError as exc:
             raise Unusable(str(exc) or type(exc).__name__) from None
         try:
-            body = await _sniff(response)  # also for HEAD: the end of the answer frees the connection
+            body = await _sniff(response, limit)  # also for HEAD: the end of the answer frees the connection
         finally:
             await response.aclose()  # a body not read to its end closes the connection
         return Answer(response.status_code, response.reason_phrase, dict(response.headers.items()), body)
@@ -150,21 +151,21 @@ def target_of(parts: SplitResult) -> tuple[str, str]:
     return urlunsplit((scheme, host, parts.path or "/", parts.query, "")), host
 
 
-async def _sniff(response: httpx.Response) -> bytes:
-    """At most SNIFF_BYTES of the body as it came (no content decoding): what a cut-off body
+async def _sniff(response: httpx.Response, limit: int = SNIFF_BYTES) -> bytes:
+    """At most `limit` bytes of the body as it came (no content decoding): what a cut-off body
     gave is kept, a reset connection gives nothing."""
-    data = b""
+    data = bytearray()
     try:
         async with contextlib.aclosing(response.aiter_raw()) as chunks:
             async for chunk in chunks:
                 data += chunk
-                if len(data) > SNIFF_BYTES:  # a body of exactly SNIFF_BYTES is read to its end
+                if len(data) > limit:  # a body of exactly `limit` bytes is read to its end
                     break
     except httpx.RemoteProtocolError:  # ended early, or a bad chunk
         pass
     except httpx.ReadError:
         return b""
-    return data[:SNIFF_BYTES]
+    return bytes(data[:limit])
 
 
 def network_error(exc: BaseException) -> OSError:

@@ -34,8 +34,8 @@ from .linkcache import save_cache, trusted
 
 log = logging.getLogger(__name__)
 
-__all__ = ["LinkResult", "OnlineOptions", "Outcome", "UrlCheck", "cached_results", "check_urls",
-           "image_problem"]
+__all__ = ["Fetched", "LinkResult", "OnlineOptions", "Outcome", "UrlCheck", "cached_results", "check_urls",
+           "fetch_urls", "image_problem"]
 
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 PERMANENT = frozenset({301, 308})
@@ -118,6 +118,31 @@ def check_urls(checks: Sequence[UrlCheck], options: OnlineOptions) -> dict[str, 
     return {given: results[url] for given, url in found if url in results}
 
 
+@dataclass(frozen=True, slots=True)
+class Fetched:
+    """What fetching one URL gave: the check's result and, when it ended in an answer, that answer."""
+
+    result: LinkResult
+    """The result, as a check of the URL would have it (outcome, detail)."""
+    final_url: str
+    """The URL the answer came from (after redirects)."""
+    answer: Answer | None
+    """The last answer (its body read up to the fetch's limit), None when there was none."""
+
+
+def fetch_urls(urls: Sequence[str], options: OnlineOptions, limit: int) -> dict[str, Fetched]:
+    """GET every http(s) URL of `urls` with the check's client, its gates and its politeness
+    (redirects followed, retries, Retry-After), reading each body up to `limit` bytes. The result
+    cache is not used: the caller keeps what it fetched."""
+    wanted = {urldefrag(url).url: True for url in urls if urlsplit(url).scheme.lower() in DEFAULT_PORTS}
+    if not wanted:
+        return {}
+    session_of: list[_Session] = []
+    fresh, _ = _run(_check_all(wanted, options, limit, session_of))
+    finals = session_of[0].finals
+    return {url: Fetched(fresh[url], *finals.get(url, (url, None))) for url in wanted if url in fresh}
+
+
 _Found = tuple[dict[str, LinkResult], set[str]]
 """The result of each URL, and the URLs whose result is what their server said (they were asked,
 and their check ended before the deadline)."""
@@ -139,9 +164,13 @@ async def _with_lookups(work: Coroutine[object, object, _Found]) -> _Found:
     return await work
 
 
-async def _check_all(pending: Mapping[str, bool], options: OnlineOptions) -> _Found:
-    """Check every URL of `pending` until each has a result or the deadline passes."""
-    session = _Session(options)
+async def _check_all(pending: Mapping[str, bool], options: OnlineOptions, limit: int | None = None,
+                     kept: list[_Session] | None = None) -> _Found:
+    """Check every URL of `pending` until each has a result or the deadline passes (with `limit`:
+    fetch each, reading its body up to `limit` bytes; the session goes into `kept`)."""
+    session = _Session(options, limit)
+    if kept is not None:
+        kept.append(session)
     # Loaded before the first request is timed, or its start would lag behind its schedule (and
     # come too close to the next one): httpcore, with the first pool, and anyio's event loop
     # backend, which httpcore runs on.
@@ -183,8 +212,12 @@ class _Session:
     """The state of one run: the gates and schedules of the hosts, the URLs asked, and one
     httpx connection pool per host (idle keep-alive connections are reused)."""
 
-    def __init__(self, options: OnlineOptions) -> None:
+    def __init__(self, options: OnlineOptions, limit: int | None = None) -> None:
         self.options = options
+        self.limit = limit
+        """None: check (bodies sniffed only); else fetch, reading bodies up to this many bytes."""
+        self.finals: dict[str, tuple[str, Answer]] = {}
+        """When fetching: the URL each asked URL's last answer came from, and that answer."""
         self.gate = asyncio.Semaphore(max(1, options.concurrency))
         self.hosts = Hosts(options.per_host, options.min_interval, options.max_wait)
         self.asked: set[str] = set()
@@ -195,6 +228,8 @@ class _Session:
                     "Connection": "keep-alive"}
             for image, accept in ACCEPT.items()
         }
+        if limit is not None:  # what is fetched may be an image, a stylesheet or a font
+            self.headers = {image: {**headers, "Accept": "*/*"} for image, headers in self.headers.items()}
         """The headers of a request (besides Host), for a link and for an image."""
 
     async def check(self, url: str, want_image: bool) -> LinkResult:
@@ -215,6 +250,8 @@ class _Session:
                 return _result(url, answer.outcome, answer.status, _after(answer.detail, url, current))
             status, location = answer.status, answer.headers.get("location", "").strip()
             if status not in REDIRECTS or not location:
+                if self.limit is not None:
+                    self.finals[url] = (current, answer)
                 outcome, detail = judge(answer, want_image)
                 if outcome == "ok" and moved is not None:
                     detail = f"moved permanently to {moved}"
@@ -287,7 +324,8 @@ class _Session:
             await self.hosts.start(host)
             log.debug("%s %s", method, url)
             self.asked.add(url)
-            exchange = self.connections.exchange(method, parts, url, self.headers[want_image])
+            limit = {} if self.limit is None else {"limit": self.limit}
+            exchange = self.connections.exchange(method, parts, url, self.headers[want_image], **limit)
             return await asyncio.wait_for(exchange, self.options.timeout)
 
     async def close(self) -> None:

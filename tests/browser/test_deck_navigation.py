@@ -292,16 +292,22 @@ def test_api_and_change_event(page, deck_url, drill_site):
     page.add_init_script("window.__events = []; document.addEventListener('podium:change', e => __events.push(e.detail));")
     open_deck(page, deck_url(drill_site, DRILL, "#2"))
     assert page.evaluate("[podium.current(), podium.count(), podium.presenter()]") == [1, 14, False]
-    assert page.evaluate("__events") == [{"index": 1, "presenter": False}]
+    assert page.evaluate("__events") == [{"index": 1, "presenter": False, "blackout": False, "from": "start"}]
     page.evaluate("() => { window.__seen = []; window.__off = podium.on('change', d => __seen.push(d)); }")
     page.evaluate("podium.goto(4)")
     wait_shown(page, 4)
     page.evaluate("podium.goto(99); podium.goto(-1); podium.goto(1.5)")   # ignored
     page.evaluate("podium.setPresenter(true)")
     page.keyboard.press("ArrowRight")
-    assert page.evaluate("__seen") == [{"index": 4, "presenter": False}, {"index": 4, "presenter": True},
-                                       {"index": 5, "presenter": True}]
-    assert page.evaluate("__events.length") == 4
+    page.keyboard.press("b")
+    page.evaluate("podium.setBlackout(false)")
+    assert page.evaluate("__seen") == [
+        {"index": 4, "presenter": False, "blackout": False, "from": "api"},
+        {"index": 4, "presenter": True, "blackout": False, "from": "api"},
+        {"index": 5, "presenter": True, "blackout": False, "from": "input"},
+        {"index": 5, "presenter": True, "blackout": True, "from": "input"},
+        {"index": 5, "presenter": True, "blackout": False, "from": "api"}]
+    assert page.evaluate("[podium.blackout(), __events.length]") == [False, 6]
     page.evaluate("__off(); podium.setPresenter(false)")
-    assert page.evaluate("[podium.current(), podium.presenter(), __seen.length]") == [5, False, 3]
+    assert page.evaluate("[podium.current(), podium.presenter(), __seen.length]") == [5, False, 5]
     assert page.evaluate("location.hash") == "#6"
