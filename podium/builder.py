@@ -10,6 +10,7 @@ page stays published and the errors are reported in the result.
 from __future__ import annotations
 
 import logging
+import posixpath
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterable
@@ -238,6 +239,35 @@ class Builder:
             if not path.is_relative_to(slides):
                 return True
         return False
+
+    def restyle(self, changed: Iterable[Path]) -> tuple[list[str], list[Path]] | None:
+        """When every changed file is a stylesheet the site copies (course.toml's, or one a deck
+        uses), copy those again: their URL paths in the site (`/static/course/theme.css`) and the
+        session files of the decks they style. None when anything else changed (or nothing was
+        published yet): that needs a rebuild."""
+        changed = {Path(p).resolve() for p in changed}
+        if not changed or not self._published or any(path.suffix.lower() != ".css" for path in changed):
+            return None
+        course = {path.resolve(): path for path in self.project.stylesheet_files}
+        uses = {(source.resolve(), path, url) for path, rendered in self.decks.items()
+                for url, source in rendered.assets.items() if source.suffix.lower() == ".css"}
+        if changed - course.keys() - {source for source, _, _ in uses}:
+            return None
+        from .site import REMOTE, copy_stylesheet, course_stylesheet, site_folder
+
+        out, written, decks = self.project.out_dir, [], set()
+        targets = [(path, course_stylesheet(course[path]), None) for path in sorted(changed & course.keys())]
+        targets += [(source, posixpath.normpath(site_folder(self.decks[path]) + url), path)
+                    for source, path, url in sorted(uses) if source in changed]
+        for source, name, deck in targets:
+            if name.startswith("../"):
+                continue
+            used = copy_stylesheet(source, out, name, self.kit)
+            if self.kit is not None:
+                self.kit.write(used, out / REMOTE)
+            written.append("/" + name)
+            decks |= set(self.decks) if deck is None else {deck}
+        return written, sorted(decks)
 
     def rebuild(self, changed: Iterable[Path]) -> BuildResult:
         """Re-render the sessions a change touches; rewrite their pages, and the index if it changed.

@@ -75,7 +75,7 @@ def deck_pages(live: LiveBuild) -> frozenset[str]:
 def open_classroom(slides: Path, config: Path | None, work: Path, host: str, port: int,
                    capacity: int, offline: bool = False) -> tuple[Classroom, Outcome]:
     """Build the students' copy into `work/students` and make the room (`offline`: see offline.py)."""
-    students = LiveBuild(slides, config, work / "students", notes=False, offline=offline)
+    students = LiveBuild(slides, config, work / "students", notes=False, offline=offline, hot=False)
     outcome = students.build()
     room = Room(capacity=capacity, pages=lambda: deck_pages(students))
     name = shown_host(host)

@@ -42,7 +42,7 @@ SOCKET_PATH = DEV_PREFIX + "livereload"
 SCRIPT_PATH = DEV_PREFIX + "dev.js"
 MISSING_PATH = DEV_PREFIX + "missing.js"
 DEV_SCRIPTS = {
-    "dev.js": ("dev.js", "dev-restore.js", "dev-overlay.js", "dev-reload.js"),
+    "dev.js": ("dev.js", "dev-restore.js", "dev-overlay.js", "dev-hot.js", "dev-reload.js"),
     "missing.js": ("missing.js", "missing-images.js", "missing-backgrounds.js"),
     "follow.js": ("follow.js", "follow-badge.js"),
 }
@@ -277,6 +277,18 @@ def broadcast_layout(stem: str, lines: tuple[str, ...]) -> None:
             LiveReloadHandler.waiters.discard(waiter)
 
 
+def broadcast_messages(messages: tuple[dict, ...]) -> None:
+    """Send every open page the hot updates and problems of the rebuilt decks (pages of other
+    decks ignore them)."""
+    for waiter in list(LiveReloadHandler.waiters):
+        for message in messages:
+            try:
+                waiter.write_message(message)
+            except WebSocketClosedError:
+                LiveReloadHandler.waiters.discard(waiter)
+                break
+
+
 def broadcast(pages: tuple[str, ...]) -> None:
     """Tell every open page which pages to reload (`*` for all)."""
     for waiter in list(LiveReloadHandler.waiters):
@@ -298,6 +310,7 @@ def snippet_maker(live: LiveBuild, layout: Callable[[str], tuple[str, ...]], bas
         shown = [page] if page else sorted(errors)
         lines = [*errors.get(COURSE, ()), *(line for stem in shown if stem for line in errors.get(stem, ()))]
         state = {"page": page, "errors": lines, "layout": list(layout(page)) if page else [], "socket": SOCKET_PATH,
+                 "version": live.versions.get(page, 0) if page else 0,
                  **({"base": base} if base else {})}
         return template.render(state=state, script=SCRIPT_PATH, missing=MISSING_PATH).encode()
 

@@ -10,6 +10,7 @@ site as it was and becomes an error shown on every page; the next good save clea
 from __future__ import annotations
 
 import logging
+import posixpath
 import time
 import traceback
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from typing import Mapping
 
 from .builder import Builder, BuildResult
 from .diagnostics import Diagnostic, sort_diagnostics
+from .hotupdate import Shape, shape, update_message
 from .model import SourceLocation
 from .project import Project, load_project, shown
 from .site import index_folder
@@ -48,6 +50,9 @@ class Outcome:
     """Decks (session keys) with errors; `COURSE` when the course itself failed to build."""
     rebuilt: tuple[Path, ...] = ()
     """The session files re-rendered (empty when the whole course was, or nothing)."""
+    messages: tuple[dict, ...] = ()
+    """What the pages of rebuilt decks are told instead of reloading: a hot update of their slides
+    (hotupdate.py), or the problems of a deck whose page stays as it was."""
 
 
 def error_location(error: BaseException, templates: Path) -> SourceLocation:
@@ -66,8 +71,15 @@ def error_location(error: BaseException, templates: Path) -> SourceLocation:
 class LiveBuild:
     """The course as the dev server builds it, and the problems to show on each page."""
 
-    def __init__(self, slides: Path, config: Path | None, out: Path, notes: bool = True, offline: bool = False) -> None:
+    def __init__(self, slides: Path, config: Path | None, out: Path, notes: bool = True, offline: bool = False,
+                 hot: bool = True) -> None:
         self.slides = Path(slides)
+        self.hot = hot
+        """Send the open pages the slides a save changed instead of reloading them (hotupdate.py)."""
+        self.shapes: dict[Path, Shape] = {}
+        """What the published page of each deck shows (hot updates start from it)."""
+        self.versions: dict[str, int] = {}
+        """How many times each deck's page (by session key) was written: a page says which it shows."""
         self.notes = notes
         """False builds the students' copy (no presenter notes)."""
         self.offline = offline
@@ -110,6 +122,9 @@ class LiveBuild:
             if not changed or config in {p.resolve() for p in changed}:
                 self.project, self.builder, self._course_problems = self._load()
                 self._broken = True
+            restyled = None if self._broken or not changed else self.builder.restyle(changed)
+            if restyled is not None:
+                return self._restyled(*restyled, changed, start)
             result = self.builder.build() if self._broken else self.builder.rebuild(changed)
         except Exception as error:  # a template or file system error: keep serving the old site
             log.debug("build failed", exc_info=True)
@@ -133,15 +148,65 @@ class LiveBuild:
         course = sort_diagnostics(self._course_problems)
         if any(d.severity == "error" for d in course):
             errors[COURSE] = tuple(str(d) for d in course)
+        messages: list[dict] = []
         if result.rebuilt is None:
             shown_problems = list(result.diagnostics) + course
             pages: tuple[str, ...] = (ALL_PAGES,)
+            if result.written:
+                self.shapes.clear()
+                for path in self.builder.decks:
+                    self._written(path)
         else:
             shown_problems = [d for path in sorted(result.rebuilt) for d in problems.get(path, ())]
-            pages = (tuple(f"/{self.builder.session(path).site_folder}" for path in sorted(result.rebuilt))
-                     + (f"/{self.index}",)) if result.rebuilt else ()
+            reloads = []
+            for path in sorted(result.rebuilt):
+                message = self._message(path, result, errors, changed)
+                if message is None:
+                    reloads.append(f"/{self.builder.session(path).site_folder}")
+                else:
+                    messages.append(message)
+            pages = (*reloads, f"/{self.index}") if result.rebuilt else ()
         return self._outcome(shown_problems, errors, pages, changed, result.rebuilt is None, start,
-                             tuple(sorted(result.rebuilt or ())))
+                             tuple(sorted(result.rebuilt or ())), tuple(messages))
+
+    def _restyled(self, sheets: list[str], decks: list[Path], changed: set[Path], start: float) -> Outcome:
+        """Stylesheets copied again: the pages swap them (in follow mode, the decks' pages reload)."""
+        pages = tuple(f"/{self.builder.session(path).site_folder}" for path in decks)
+        messages = ({"command": "podium-css", "paths": sheets},) if self.hot else ()
+        return self._outcome([], dict(self.errors), () if self.hot else pages, changed, False, start, tuple(decks),
+                             messages)
+
+    def _written(self, path: Path) -> Shape | None:
+        """Note that the page of the deck from `path` was written: its shape and a new version."""
+        if path not in self.builder.decks:
+            self.shapes.pop(path, None)
+            return None
+        key = self.key(path)
+        self.versions[key] = self.versions.get(key, 0) + 1
+        if not self.hot:
+            return None
+        self.shapes[path] = shape(self.project, self.builder.decks[path])
+        return self.shapes[path]
+
+    def _message(self, path: Path, result: BuildResult, errors: dict[str, tuple[str, ...]],
+                 changed: set[Path]) -> dict | None:
+        """What the open pages of a rebuilt deck are told, or None when they reload. Files of the
+        deck that changed (an image saved again, one that appeared) are named in `assets`: the
+        pages load them again."""
+        key, page = self.key(path), f"/{self.builder.session(path).site_folder}"
+        lines = [*errors.get(COURSE, ()), *errors.get(key, ())]
+        if path in result.failed:  # the page stays as it was: only its problems change
+            return {"command": "podium-errors", "path": page, "errors": lines} if self.hot else None
+        old, base = self.shapes.get(path), self.versions.get(key, 0)
+        new = self._written(path)
+        if old is None or new is None or old.shell != new.shell:
+            return None
+        rendered = self.builder.decks[path]
+        message = update_message(self.project, rendered, old, new, page, (base, base + 1), lines, self.builder.kit)
+        saved = {p.resolve() for p in changed}
+        message["assets"] = sorted(posixpath.normpath(page + url) for url, source in rendered.assets.items()
+                                   if source.resolve() in saved)
+        return message
 
     def key(self, path: Path) -> str:
         """The key of the session read from `path` (its file's stem when it is no longer a session)."""
@@ -151,7 +216,8 @@ class LiveBuild:
             return path.stem
 
     def _outcome(self, problems: list[Diagnostic], errors: dict[str, tuple[str, ...]], pages: tuple[str, ...],
-                 changed: set[Path], full: bool, start: float, rebuilt: tuple[Path, ...] = ()) -> Outcome:
+                 changed: set[Path], full: bool, start: float, rebuilt: tuple[Path, ...] = (),
+                 messages: tuple[dict, ...] = ()) -> Outcome:
         self.errors = errors
         return Outcome(pages, tuple(sort_diagnostics(problems)), tuple(sorted(changed)), full,
-                       time.perf_counter() - start, tuple(sorted(errors)), rebuilt)
+                       time.perf_counter() - start, tuple(sorted(errors)), rebuilt, messages)

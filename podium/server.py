@@ -35,10 +35,11 @@ from livereload.handlers import LiveReloadHandler
 from tornado import netutil
 from tornado.httpserver import HTTPServer
 
-from .devsite import application, broadcast, broadcast_layout
+from .devsite import application, broadcast, broadcast_layout, broadcast_messages
 from .livebuild import COURSE, LiveBuild, Outcome
 from .livelayout import LiveLayout
-from .watch import Watcher, run_watch
+from .notify import watch_course
+from .watch import Watcher
 
 if TYPE_CHECKING:
     from .classroom import Classroom
@@ -74,6 +75,10 @@ class ServeOptions:
     """Follow mode: the most followers at once."""
     offline: bool = False
     """Store the remote images, stylesheets and fonts the pages load in the site (offline.py)."""
+    poll: bool = False
+    """Poll the files instead of watching them with the operating system's file events (notify.py)."""
+    hot: bool = True
+    """Put the slides a save changed in place on the open pages (hotupdate.py); False reloads them."""
 
 
 WORK_PREFIX = "podium-serve-"
@@ -168,7 +173,8 @@ def serve(options: ServeOptions, ready: Callable[[str, Outcome], None], rebuilt:
     remove_stale_work()
     work = Path(tempfile.mkdtemp(prefix=f"{WORK_PREFIX}{os.getpid()}-"))
     try:
-        live = LiveBuild(options.slides, options.config, work / "site", offline=options.offline)
+        live = LiveBuild(options.slides, options.config, work / "site", offline=options.offline,
+                         hot=options.hot and not options.follow)
         watcher = Watcher(*live.watched(), within=(live.project.root,))
         first = live.build()
         watch_inputs(watcher, live)
@@ -227,14 +233,16 @@ async def _serve(live: LiveBuild, watcher: Watcher, sockets: list[socket.socket]
         if done.is_set():  # stopped while rebuilding: the site is going away, say nothing
             return
         watch_inputs(watcher, live)
-        if outcome.pages:
-            with contextlib.suppress(RuntimeError):  # the loop closed meanwhile
+        with contextlib.suppress(RuntimeError):  # the loop closed meanwhile
+            if outcome.messages:
+                loop.call_soon_threadsafe(broadcast_messages, outcome.messages)
+            if outcome.pages:
                 loop.call_soon_threadsafe(broadcast, outcome.pages)
         rebuilt(outcome)
         layout.request(live.project, laid_out(live, outcome))
 
-    thread = threading.Thread(target=run_watch, args=(watcher.poll, handle, done, options.interval, options.quiet),
-                              name="podium-watch", daemon=True)
+    thread = threading.Thread(target=watch_course, args=(watcher, handle, done), name="podium-watch", daemon=True,
+                              kwargs={"poll": options.poll, "interval": options.interval, "quiet": options.quiet})
     if options.reload:
         thread.start()
     ready()

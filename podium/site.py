@@ -124,15 +124,30 @@ def deck_config(project: Project, rendered: RenderedDeck) -> dict:
             "lab": LAB_ZIP if rendered.lab else ""}
 
 
-def deck_context(project: Project, rendered: RenderedDeck) -> DeckContext:
+def slide_contexts(project: Project, rendered: RenderedDeck) -> list[SlideContext]:
+    """What the template knows of each slide of a deck."""
     total = rendered.deck.total
-    options = options_of(project, rendered)
-    fmt = options.slide_number_format
-    slides: list[SlideContext] = [{
+    fmt = options_of(project, rendered).slide_number_format
+    return [{
         "index": r.slide.index, "number": r.slide.number, "number_text": slide_number(fmt, r.slide.number, total),
         "name": r.slide.name, "classes": r.classes, "style": r.style, "html": r.html,
         "notes": r.notes if project.notes else "", "continued": r.slide.continued,
     } for r in rendered.slides]
+
+
+def slide_fragment(project: Project, rendered: RenderedDeck, slides: list[SlideContext], index: int,
+                   kit: Kit | None = None) -> str:
+    """The HTML of one slide exactly as the deck's page has it (templates/slide.html)."""
+    env = _environment(project.templates_dir)
+    step = index + 1 < len(slides) and slides[index + 1]["continued"]
+    html = str(env.get_template("slide.html").module.container(slides[index], rendered.deck.total, step))
+    return stored_copies(html, site_folder(rendered) + "index.html", kit)[0]
+
+
+def deck_context(project: Project, rendered: RenderedDeck) -> DeckContext:
+    total = rendered.deck.total
+    options = options_of(project, rendered)
+    slides = slide_contexts(project, rendered)
     static = to_root(site_folder(rendered)) + "static/"
     session = rendered.deck.session
     return {"lang": options.lang, "course_title": project.title, "title": rendered.title,
@@ -224,10 +239,7 @@ def write_deck(project: Project, rendered: RenderedDeck, out: Path, kit: Kit | N
         if target.is_relative_to(out.resolve()) and target.name != "index.html" and may_publish(source, course, url):
             target.parent.mkdir(parents=True, exist_ok=True)
             if kit is not None and source.suffix.lower() == ".css":
-                css, more = stored_copies(source.read_text(encoding="utf-8", errors="replace"),
-                                          target.relative_to(out.resolve()).as_posix(), kit, css=True)
-                write_text(target, css)
-                used |= more
+                used |= copy_stylesheet(source, out, target.relative_to(out.resolve()).as_posix(), kit)
             else:
                 shutil.copyfile(source, target)
     if kit is not None:
@@ -287,13 +299,27 @@ def write_static(project: Project, out: Path, kit: Kit | None = None) -> None:
     if sheets:
         (target / "course").mkdir(exist_ok=True)
     for path in sheets:
-        if kit is None:
-            shutil.copyfile(path, target / "course" / path.name)
-            continue
-        css, used = stored_copies(path.read_text(encoding="utf-8", errors="replace"), f"static/course/{path.name}",
-                                  kit, css=True)
-        write_text(target / "course" / path.name, css)
-        kit.write(used, out / REMOTE)
+        used = copy_stylesheet(path, out, course_stylesheet(path), kit)
+        if kit is not None:
+            kit.write(used, out / REMOTE)
+
+
+def course_stylesheet(path: Path) -> str:
+    """Where one of the course's own stylesheets (course.toml) is in the site."""
+    return f"static/course/{path.name}"
+
+
+def copy_stylesheet(source: Path, out: Path, name: str, kit: Kit | None = None) -> set[str]:
+    """Copy a stylesheet into the site `out` as `name` (a path in it); with the offline `kit`,
+    pointing at its copies, whose names it returns."""
+    target = out / name
+    if kit is None:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
+        return set()
+    css, used = stored_copies(source.read_text(encoding="utf-8", errors="replace"), name, kit, css=True)
+    write_text(target, css)
+    return used
 
 
 def write_site(project: Project, decks: list[RenderedDeck], out: Path, kit: Kit | None = None) -> None:

@@ -1,7 +1,8 @@
-"""Watch the course's files and call back once per burst of changes.
+"""Watch the course's files by polling them, and call back once per burst of changes.
 
-A poll of file stamps (mtime, size) every few tens of milliseconds: portable, with no extra
-package, and cheap for a course (tens of files). A file written within the file system's clock
+`serve` watches with file events (notify.py); it polls with this where they cannot be had, with
+`--poll`, and for the few single files outside the course's folders. A poll of file stamps
+(mtime, size) every few tens of milliseconds: portable, and cheap for a course (tens of files). A file written within the file system's clock
 tick of a poll is "racy" (a second write in the same tick may keep mtime and size), so racy
 files also carry a digest of their bytes until they settle: the last save is never missed.
 
@@ -85,6 +86,17 @@ class Watcher:
         found = self._scan(self.files, self.folders, changed)
         changed.update(self.stamps.keys() - found.keys())
         self.stamps = found
+        return changed
+
+    def poll_files(self) -> set[Path]:
+        """The single files (not the folders) added, changed or removed since they were last polled."""
+        changed: set[Path] = set()
+        found = self._scan(self.files, (), changed)
+        for path in self.files:
+            if path in found:
+                self.stamps[path] = found[path]
+            elif self.stamps.pop(path, None) is not None:
+                changed.add(path)
         return changed
 
     def _scan(self, files: Iterable[Path], folders: Iterable[Path], changed: set[Path]) -> dict[Path, Stamp]:

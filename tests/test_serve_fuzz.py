@@ -73,9 +73,11 @@ class Reloads:
             if data.get("command") == "podium-layout":  # sent once the server counts this page in
                 self.registered.set()
 
-    def reloaded(self, since: float) -> bool:
-        """Whether the page was told to reload after `since`."""
-        return any(at >= since and data.get("command") == "reload" and data.get("path") in (PAGE, "*")
+    def told(self, since: float) -> bool:
+        """Whether the page was told of the save after `since`: to reload, to put its new slides in
+        place, or (a deck that failed) what its problems are now."""
+        return any(at >= since and (data.get("command") == "reload" and data.get("path") in (PAGE, "*") or
+                                    data.get("command") in ("podium-update", "podium-errors") and data.get("path") == PAGE)
                    for at, data in self.messages)
 
     def close(self) -> None:
@@ -168,7 +170,7 @@ def test_a_hostile_save_is_reported_and_the_server_goes_on(served: Served, numbe
     else:                                                 # built: the page is the new one
         assert not errors, errors[:3]
         assert f"Case {number}" in page
-    eventually(lambda: reloads.reloaded(saved), timeout=5)
+    eventually(lambda: reloads.told(saved), timeout=5)
 
     assert server.get("/")[0] == 200
     assert "Base session" in server.text("/" + Path(BASE).stem + "/")

@@ -145,7 +145,8 @@ def test_serves_the_index_and_every_deck(shared: DevServer) -> None:
     for stem, title in (("01-first", "First"), ("02-second", "Second")):
         page = server.text(f"/{stem}/")
         assert f"Slide 3 of {title}" in page
-        assert dev_state(page) == {"errors": [], "layout": [], "page": stem, "socket": "/__podium__/livereload"}
+        assert dev_state(page) == {"errors": [], "layout": [], "page": stem, "socket": "/__podium__/livereload",
+                                   "version": 1}
     status, headers, script = server.get("/__podium__/dev.js")
     assert status == 200 and headers["Content-Type"].startswith("text/javascript") and b"podium-dev" in script
     status, headers, script = server.get("/__podium__/missing.js")

@@ -29,6 +29,7 @@
       try { message = JSON.parse(event.data); } catch (error) { return; }
       if (message.command === "reload" && (message.path === "*" || message.path === here)) reload();
       else if (message.command === "podium-layout" && message.path === here && !reloading) layout(message.lines);
+      else hot(message);
     };
     socket.onclose = function () { if (!reloading) setTimeout(connect, 1000); };
   }

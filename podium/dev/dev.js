@@ -1,6 +1,7 @@
 /* Podium dev server client (served by `python build.py serve` only, never published).
  *
- * - Reloads the page when the server rebuilt it (livereload protocol over a websocket).
+ * - Puts the slides a save changed in place, without a reload, when only slides changed; reloads
+ *   the page when the server rebuilt more of it (livereload protocol over a websocket).
  * - Keeps the place by identity: before a reload it remembers the current slide's name, text and
  *   neighbours; after it, it finds that slide again (name, else same text, else next to the same
  *   neighbour, else the same position) and fixes the URL hash before the runtime reads it.
@@ -12,7 +13,8 @@
  * This file is the first of the script's parts: devsite.py serves them, joined in the order of its
  * DEV_SCRIPTS, as one script. This one opens it, reads the page's state and notes where the
  * trainer is; dev-restore.js finds that place again after a reload, dev-overlay.js shows the
- * problems and dev-reload.js reloads the page when told to, and closes the script.
+ * problems, dev-hot.js puts the slides a save changed in place (no reload) and dev-reload.js
+ * reloads the page when told to, and closes the script.
  */
 (function () {
   "use strict";

@@ -18,7 +18,8 @@
     HASH: {from: 'hash', history: 'replace'},
     REMOTE: {from: 'remote', history: 'replace'},
     API: {from: 'api', history: 'replace'},
-    START: {from: 'start', history: 'replace'}
+    START: {from: 'start', history: 'replace'},
+    UPDATE: {from: 'update', history: 'replace'}
   };
   /* remark's reference slide at 4:3, for a page whose config does not give the slide's size. */
   var DEFAULT_SIZE = {width: 908, height: 681};
@@ -121,13 +122,30 @@
 
     function intent(name, how, key, event) { return intents[name](how, key, event) !== false; }
 
-    return {
+    /* The deck changed under the trainer (a hot update from the dev server): new slides, numbers
+       and total; the state (timer, modes, presenter) stays, the current slide becomes `index`, and
+       every view is shown it again (`changed`: whether the slide itself is new). */
+    function reshape(newCount, newNumbers, newTotal, index, changed) {
+      count = api.count = newCount;
+      numbers = newNumbers || [];
+      api.total = newTotal || newCount;
+      var previous = {}, key;
+      for (key in state) previous[key] = state[key];
+      var how = {from: HOW.UPDATE.from, history: HOW.UPDATE.history, changed: !!changed, was: previous.index};
+      previous.index = -1;               // every view shows the slide again (`how.was`: where it was)
+      state.index = Math.min(Math.max(index, 0), Math.max(count - 1, 0));
+      views.forEach(function (view) { view(state, previous, how); });
+    }
+
+    var api = {
       state: state, count: count, total: options.total || count, intents: intents,
       update: update, go: go, setPresenter: setPresenter, intent: intent, numberOf: numberOf,
       clearTyped: function () { update({typed: ''}, HOW.STEP); },
       elapsed: function () { return elapsed(state, now()); },
-      subscribe: function (view) { views.push(view); }
+      subscribe: function (view) { views.push(view); },
+      reshape: reshape
     };
+    return api;
   }
 
   parts.nav = {HOW: HOW, create: create, parseHash: parseHash, formatHash: formatHash, slideSize: slideSize};

@@ -58,7 +58,8 @@
 
     nav.intents.clone = open;
     deck.views.audience = function audienceLink(s, old, how) {
-      if (how === HOW.REMOTE || how === HOW.START) return;
+      /* A hot update reshapes both windows from the server, each on its own: no goto between them. */
+      if (how === HOW.REMOTE || how === HOW.START || how.from === HOW.UPDATE.from) return;
       if (s.index !== old.index) post({type: 'goto', index: s.index});
       if (s.blackout !== old.blackout) post({type: 'blackout', on: s.blackout});
     };

@@ -53,7 +53,7 @@
 
     var status = doc.querySelector('.podium-status');
     deck.views.announcer = function announcer(s, old, how) {
-      if (!status || how === HOW.START) return;
+      if (!status || how === HOW.START || (how.from === HOW.UPDATE.from && !how.changed)) return;
       var text = '';
       if (s.index !== old.index) {
         var heading = slides[s.index].querySelector('h1, h2, h3');

@@ -61,7 +61,8 @@
     /* ---- the API for other scripts (the live-reload script uses it) ------------------------- */
     var state = nav.state, changeListeners = [];
     deck.views.api = function apiView(s, old, how) {
-      if (s.index === old.index && s.presenter === old.presenter && s.blackout === old.blackout) return;
+      var was = how.from === HOW.UPDATE.from ? how.was : old.index;
+      if (s.index === was && s.presenter === old.presenter && s.blackout === old.blackout) return;
       var detail = {index: s.index, presenter: s.presenter, blackout: s.blackout, from: how.from};
       changeListeners.slice().forEach(function (fn) {
         try { fn(detail); } catch (e) { setTimeout(function () { throw e; }); }
@@ -81,6 +82,7 @@
       blackout: function () { return state.blackout; },
       setBlackout: function (on) { nav.update({blackout: !!on}, HOW.API); },
       isClone: function () { return isClone; },
+      replaceSlides: replaceSlides,
       on: function (event, fn) {
         if (event !== 'change' || typeof fn !== 'function') return function () {};
         changeListeners.push(fn);
@@ -88,6 +90,33 @@
       },
       keys: parts.keys.copy()
     };
+
+    /* A hot update (the dev server's, see podium/hotupdate.py): `nodes` are the deck's slide
+       containers in their new order, those kept being the page's own; `info` has every slide's
+       `numbers` and `texts` (its number, as shown), the `total`, the `names`, the `title`, and
+       `moved` (where each old slide went). The current slide stays on screen, wherever it went. */
+    function replaceSlides(nodes, info) {
+      var before = Array.prototype.slice.call(slides), current = before[state.index];
+      var kept = nodes.indexOf(current), total = info.total || nodes.length;
+      before.forEach(function (node) { if (nodes.indexOf(node) < 0) node.remove(); });
+      nodes.forEach(function (node, i) {
+        if (area.children[i] !== node) area.insertBefore(node, area.children[i] || null);
+        var number = info.numbers ? info.numbers[i] : i + 1;
+        node.id = 'slide-container-' + (i + 1);
+        node.setAttribute('data-index', String(i));
+        node.setAttribute('data-number', String(number));
+        node.setAttribute('aria-label', number + ' / ' + total);
+        var shown = node.querySelector('.remark-slide-number');
+        if (shown && info.texts) shown.textContent = info.texts[i];
+        if (isClone) Array.prototype.forEach.call(node.querySelectorAll('.remark-slide-notes'), function (n) { n.remove(); });
+        if (node !== current) node.classList.remove('remark-visible', 'remark-fading');
+      });
+      config.names = info.names || {};
+      config.total = total;
+      if (info.title) { doc.title = info.title; }
+      var index = kept >= 0 ? kept : info.moved && state.index < info.moved.length ? info.moved[state.index] : state.index;
+      nav.reshape(nodes.length, info.numbers, total, index, kept < 0);
+    }
 
     parts.views.handout(deck);
 

@@ -1,4 +1,6 @@
-"""Live reload in Chromium: edits show up, the place is kept by identity, errors show over the page."""
+"""Live reload in Chromium (`serve --reload`: the whole page reloads on every save, as it does
+for a template change): edits show up, the place is kept by identity, errors show over the page.
+(Without --reload the slides are updated in place: test_hot_update.py.)"""
 
 from __future__ import annotations
 
@@ -31,7 +33,7 @@ TITLES = [f"Slide {n}" for n in range(1, 9)]
 def served(course: Path):
     write(course, "01-first.md", deck(*TITLES))
     write(course, "02-second.md", deck("Other deck", "Other two"))
-    running = DevServer(course)
+    running = DevServer(course, "--reload")
     yield running
     running.stop()
 
@@ -154,7 +156,7 @@ def test_without_the_runtime_the_hash_keeps_the_place(page, served: DevServer) -
 def test_what_does_not_fit_shows_in_the_overlay_and_goes_when_fixed(page, course: Path) -> None:
     items = "\n".join(f"- item {n}" for n in range(1, 25))
     write(course, "01-first.md", f"# Fits\n\n---\n\n# Too long\n\n{items}\n")
-    running = DevServer(course)
+    running = DevServer(course, "--reload")
     try:
         open_deck(page, running, "#2")
         panel = page.locator("#podium-dev-layout")

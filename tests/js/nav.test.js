@@ -205,3 +205,29 @@ test('every intent of the key table exists, or is one the page adds (clone, full
   const missing = keys.KEYS.map(row => row.intent).filter(name => !(name in intents));
   assert.deepEqual(missing, ['clone', 'fullscreen']);
 });
+
+test('a hot update reshapes the deck: new count, numbers and total, the timer and modes kept', () => {
+  const d = started();
+  d.nav.intent('next');
+  d.nav.setPresenter(true, HOW.STEP);
+  d.clock.t += 5000;
+  d.seen.length = 0;
+  d.nav.reshape(7, [1, 2, 3, 4, 5, 6, 6], 6, 3, false);
+  assert.equal(d.nav.count, 7);
+  assert.equal(d.nav.total, 6);
+  assert.equal(d.state.index, 3);
+  assert.equal(d.state.presenter, true);
+  assert.equal(d.state.running, true, 'the timer keeps counting');
+  assert.equal(d.nav.elapsed(), 5000);
+  assert.equal(d.seen.length, 1, 'every view is shown the slide again, once');
+  assert.equal(d.seen[0].previous.index, -1);
+  assert.deepEqual([d.seen[0].how.from, d.seen[0].how.was, d.seen[0].how.changed], ['update', 1, false]);
+  assert.equal(d.nav.numberOf(6), 6);
+  d.nav.go(6, HOW.STEP);
+  assert.equal(d.state.index, 6, 'the new slides can be reached');
+  d.nav.intent('last');
+  d.nav.reshape(2, [1, 2], 2, 6, true);
+  assert.equal(d.state.index, 1, 'a current slide past the end is the last one');
+  d.nav.go(2, HOW.STEP);
+  assert.equal(d.state.index, 1, 'the removed slides cannot');
+});
