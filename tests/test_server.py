@@ -55,10 +55,10 @@ def eventually(check, timeout: float = 15.0, every: float = 0.02):
 class DevServer:
     """`python build.py serve --port 0` in a subprocess; its output is read as it comes."""
 
-    def __init__(self, course: Path, *extra: str, command: str = "serve") -> None:
+    def __init__(self, course: Path, *extra: str, command: str = "serve", script: Path = ROOT / "build.py") -> None:
         self.course = course
         self.process = subprocess.Popen(
-            [sys.executable, str(ROOT / "build.py"), command, "--port", "0", "--slides", str(course / "slides"), *extra],
+            [sys.executable, str(script), command, "--port", "0", "--slides", str(course / "slides"), *extra],
             cwd=course, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1)
         self.lines: list[str] = []
         self._queue: queue.Queue[str | None] = queue.Queue()

@@ -189,3 +189,26 @@ def test_course_settings_still_reload_the_page(page, served: DevServer) -> None:
     page.wait_for_function("window.podium && document.readyState === 'complete' && document.title.includes('Renamed')")
     assert not same_page(page) and marks(page) == [None] * 10    # a new page: every node is new
     assert visible_title(page) == "Slide 3"
+
+
+def test_a_template_edit_reloads_the_page(page, course: Path, tmp_path: Path) -> None:
+    """Podium run from a copy of itself, whose templates the test may edit."""
+    import shutil
+
+    from test_server import ROOT
+
+    app = tmp_path / "app"
+    shutil.copytree(ROOT / "podium", app / "podium", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "build.py", app / "build.py")
+    write(course, "01-first.md", deck(TITLES))
+    server = DevServer(course, script=app / "build.py")
+    try:
+        open_deck(page, server, "#3")
+        template = app / "podium" / "templates" / "slide.html"
+        template.write_text(template.read_text().replace('role="group"', 'role="group" data-edited="yes"'))
+        page.wait_for_function("document.querySelector('.remark-visible[data-edited=\"yes\"]')")
+        page.wait_for_function("window.podium && document.readyState === 'complete'")
+        assert not same_page(page) and marks(page) == [None] * 10     # reloaded: every node is new
+        assert visible_title(page) == "Slide 3" and page.evaluate("podium.current()") == 2
+    finally:
+        server.stop()
