@@ -218,7 +218,9 @@ class DevScriptHandler(HostChecked):
 
 class ReloadSocket(HostChecked, LiveReloadHandler):
     """livereload's websocket, accepting pages of this server only. A page that says which it is
-    (livereload's `info`) is sent what the layout check last found on its slides.
+    (livereload's `info`) is sent what the layout check last found on its slides, or told to reload
+    when the version of the deck it says it shows is no longer the current one (a save landed
+    between its request and its socket's opening).
 
     Host and Origin are both checked here, before the handshake, whatever tornado does (from 6.6
     it does not call `check_origin` when Origin and Host agree, as they do for a page of another
@@ -246,13 +248,20 @@ class ReloadSocket(HostChecked, LiveReloadHandler):
             self._ignore(message)
             return
         super().on_message(message)
-        layout = self.settings.get("podium_layout")
-        if data.get("command") != "info" or layout is None:
+        layout, live = self.settings.get("podium_layout"), self.settings.get("podium_live")
+        if data.get("command") != "info" or live is None:
             return
-        path = urlsplit(str(data.get("url", ""))).path
-        live = self.settings.get("podium_live")
-        stem = page_of(unquote(path.lstrip("/")), live.index, ROOT in live.stems) if live else None
-        if stem:
+        # `page`: the page's path as the server names it (the leader's copy in follow mode is under a prefix).
+        path = unquote(data["page"] if isinstance(data.get("page"), str) else urlsplit(str(data.get("url", ""))).path)
+        stem = page_of(path.lstrip("/"), live.index, ROOT in live.stems)
+        if not stem:
+            return
+        version = data.get("version")
+        if isinstance(version, int) and version != live.versions.get(stem, 0):
+            # The page was written again after this one was served, and its socket was not open to hear it.
+            self.write_message({"command": "reload", "path": "/" if stem == ROOT else f"/{stem}/",
+                                "liveCSS": False, "liveImg": False})
+        elif layout is not None:
             self.write_message(layout_message(stem, layout(stem)))
 
     def _ignore(self, message: str | bytes) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from test_server import DevServer, eventually, session, write
+from test_server import DevServer, dev_state, eventually, session, write
 
 from podium.hotupdate import Shape, update_message
 from podium.livebuild import ALL_PAGES, LiveBuild
@@ -129,6 +129,55 @@ def test_an_update_from_an_unknown_shape_replaces_every_slide(live: LiveBuild) -
     message = update_message(live.project, rendered, Shape("other", ("x",) * 4), live.shapes[path], "/01-first/",
                              (1, 2), [])
     assert all(isinstance(item, str) for item in message["slides"]) and len(message["slides"]) == 4
+
+
+def _told_on_connecting(port: int, page: str, version: int) -> list[dict]:
+    """What the reload socket says to a page of `page` showing `version` as it opens (livereload's
+    hello and info, as dev-reload.js sends them), in the half second after."""
+    import asyncio
+    import json
+
+    from tornado.httpclient import HTTPRequest
+    from tornado.websocket import websocket_connect
+
+    async def talk() -> list[dict]:
+        url = f"ws://127.0.0.1:{port}/__podium__/livereload"
+        connection = await websocket_connect(HTTPRequest(url, headers={"Origin": f"http://127.0.0.1:{port}"}))
+        await connection.write_message(json.dumps({"command": "hello", "protocols": []}))
+        await connection.write_message(json.dumps({"command": "info", "url": f"http://127.0.0.1:{port}{page}",
+                                                   "plugins": {}, "page": page, "version": version}))
+        told = []
+        try:
+            while (text := await asyncio.wait_for(connection.read_message(), 0.5)) is not None:
+                told.append(json.loads(text))
+        except asyncio.TimeoutError:
+            pass
+        connection.close()
+        return told
+
+    told: list[list[dict]] = []
+    worker = threading.Thread(target=lambda: told.append(asyncio.run(talk())))  # a loop of its own, whatever runs here
+    worker.start()
+    worker.join(10)
+    return told[0]
+
+
+def test_a_page_whose_socket_opened_after_a_save_is_told_to_reload(course: Path) -> None:
+    """The page was served, then a save was sent to the open sockets before this page's had opened:
+    on connecting it says which version it shows, and is told to reload when that is not the current one."""
+    path = write(course, "01-first.md", session("First"))
+    server = DevServer(course)
+    try:
+        served = dev_state(server.text("/01-first/"))["version"]
+        path.write_text(session("First", word="Saved"), encoding="utf-8")
+        eventually(lambda: "Saved 3 of First" in server.text("/01-first/"))
+        current = dev_state(server.text("/01-first/"))["version"]
+        assert current == served + 1
+        reload = {"command": "reload", "path": "/01-first/", "liveCSS": False, "liveImg": False}
+        assert reload in _told_on_connecting(server.port, "/01-first/", served)
+        assert not [m for m in _told_on_connecting(server.port, "/01-first/", current) if m["command"] == "reload"]
+    finally:
+        server.stop()
 
 
 # ---- file events ----------------------------------------------------------------------------------

@@ -20,7 +20,9 @@
                                (config.socket || "/__podium__/livereload"));
     socket.onopen = function () {
       socket.send(JSON.stringify({ command: "hello", protocols: ["http://livereload.com/protocols/official-7"] }));
-      socket.send(JSON.stringify({ command: "info", url: location.href, plugins: {} }));
+      /* `page` and `version`: the deck this page shows; the server answers with a reload when a
+         save came before this socket opened. */
+      socket.send(JSON.stringify({ command: "info", url: location.href, plugins: {}, page: here, version: config.version }));
       if (connected) reload(); /* the server came back: the course may have changed meanwhile */
       connected = true;
     };

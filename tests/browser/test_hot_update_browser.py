@@ -171,8 +171,10 @@ def test_a_stylesheet_edit_applies_without_a_reload(page, served: DevServer) -> 
 
 
 def test_an_image_saved_again_shows_its_new_version(page, served: DevServer) -> None:
+    mark = len(served.lines)
     (served.course / "slides" / "picture.png").write_bytes(png(40, 20))
     write(served.course, "01-first.md", deck(TITLES).replace("Text of slide 2.", "![a picture](picture.png)"))
+    served.wait_for(r"^rebuilt .*01-first\.md", start=mark)
     page.add_init_script(MARK)
     page.goto(f"{served.url}01-first/#2")
     page.wait_for_function("(i => i && i.complete && i.naturalWidth === 40)(document.querySelector('.remark-visible img'))")
