@@ -76,6 +76,8 @@
 
   /* `q` in presenter mode shows or hides the room's QR code; Escape hides it. */
   function listenForQrKey() {
+    var podium = api();
+    if (podium && typeof podium.addHelp === "function") podium.addHelp(["q"], "Show the room\u2019s QR code (presenter mode)");
     document.addEventListener("keydown", function (event) {
       if (event.ctrlKey || event.metaKey || event.altKey) return;
       var open = !!document.getElementById(QR_ID), podium = api();

@@ -76,14 +76,25 @@
       return e;
     }
 
-    function drawHelp(target) {
-      var keys = parts.keys, lab = deck.config.lab;
-      var rows = keys.KEYS.map(function (row) {
-        var names = row.keys.map(function (key) {
-          return element('kbd', {'data-key': key}, [keys.LABELS[key] || key]);
-        });
-        return element('tr', {}, [element('th', {scope: 'row'}, names), element('td', {}, [row.help])]);
+    function helpRow(row) {
+      var names = row.keys.map(function (key) {
+        return element('kbd', {'data-key': key}, [parts.keys.LABELS[key] || key]);
       });
+      return element('tr', {}, [element('th', {scope: 'row'}, names), element('td', {}, [row.help])]);
+    }
+
+    /* Keys another script of the page binds (the follow script's `q`): shown after the table's own. */
+    var extraHelp = [];
+    deck.addHelp = function addHelp(keys, help) {
+      var row = {keys: keys.map(String), help: String(help)};
+      extraHelp.push(row);
+      var body = helpBox && helpBox.querySelector('tbody');
+      if (body) body.appendChild(helpRow(row));           // already drawn: the new row goes in now
+    };
+
+    function drawHelp(target) {
+      var lab = deck.config.lab;
+      var rows = parts.keys.KEYS.concat(extraHelp).map(helpRow);
       target.appendChild(element('h2', {}, ['Keyboard shortcuts']));
       target.appendChild(element('table', {}, [element('tbody', {}, rows)]));
       if (lab) {                            // the session's lab files, for students
@@ -134,6 +145,8 @@
     if (/(^|&)paper=letter(&|$)/i.test(query)) deck.root.classList.add('podium-paper-letter');
     if (/(^|&)handout(=|&|$)/.test(query)) { deck.root.classList.add('podium-handout'); notesBesideSlides(); }
     window.addEventListener('beforeprint', notesBesideSlides);
+    /* Slides put in by a hot update: in the handout, their notes go beside them too. */
+    deck.slidesReplaced = function () { if (deck.root.classList.contains('podium-handout')) notesBesideSlides(); };
   }
 
   parts.views = {install: install, handout: handout};

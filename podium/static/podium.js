@@ -88,7 +88,9 @@
         changeListeners.push(fn);
         return function off() { changeListeners = changeListeners.filter(function (f) { return f !== fn; }); };
       },
-      keys: parts.keys.copy()
+      keys: parts.keys.copy(),
+      /* A key another script binds, listed in the help overlay (`keys`: names as the table writes them). */
+      addHelp: function (keys, help) { if (Array.isArray(keys) && keys.length) deck.addHelp(keys, help); }
     };
 
     /* A hot update (the dev server's, see podium/hotupdate.py): `nodes` are the deck's slide
@@ -111,6 +113,7 @@
         if (isClone) Array.prototype.forEach.call(node.querySelectorAll('.remark-slide-notes'), function (n) { n.remove(); });
         if (node !== current) node.classList.remove('remark-visible', 'remark-fading');
       });
+      if (deck.slidesReplaced) deck.slidesReplaced();
       config.names = info.names || {};
       config.total = total;
       if (info.title) { doc.title = info.title; }

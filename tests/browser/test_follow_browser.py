@@ -236,6 +236,17 @@ def test_q_in_presenter_mode_shows_the_rooms_qr_code(room: Room, trio) -> None:
     assert leader.locator("#podium-follow-qr").count() == 0
 
 
+def test_the_help_lists_q_for_leaders_only(room: Room, trio) -> None:
+    leader, (student, _) = trio
+    for page in (leader, student):
+        press(page, "h")
+        page.wait_for_function("document.body.classList.contains('remark-help-mode')")
+    row = leader.locator(".remark-help tr", has=leader.locator('kbd[data-key="q"]'))
+    assert row.count() == 1 and "QR code" in row.inner_text() and row.is_visible()
+    assert student.locator('.remark-help kbd[data-key="q"]').count() == 0
+    assert student.locator(".remark-help tr").count() == leader.locator(".remark-help tr").count() - 1
+
+
 class Relay:
     """A loopback TCP relay in front of the server whose connections can all be cut at once (a
     room's Wi-Fi dropping), and refused for a while."""

@@ -93,6 +93,24 @@ def test_an_edit_replaces_only_that_slide(page, served: DevServer) -> None:
     assert page.outside_requests == []
 
 
+def test_a_handout_shows_the_edited_notes_beside_their_slide(page, served: DevServer) -> None:
+    page.add_init_script(MARK)
+    page.goto(f"{served.url}01-first/?handout#2")
+    page.wait_for_function("window.podium && window.__changes.length > 0")
+    mark_nodes(page)
+    beside = ("(n => n && n.parentElement.classList.contains('remark-slide-container'))"
+              "(document.querySelector('#slide-container-2 .remark-slide-notes'))")
+    assert page.evaluate(beside)
+    write(served.course, "01-first.md", deck(TITLES).replace("Notes of slide 2.", "Notes of slide 2, rewritten."))
+    page.wait_for_function("document.querySelector('#slide-container-2').textContent.includes('rewritten')")
+    assert same_page(page) and page.evaluate(beside)
+    page.emulate_media(media="print")
+    notes = page.locator("#slide-container-2 > .remark-slide-notes")
+    box, slide = notes.bounding_box(), page.locator("#slide-container-2 .remark-slide-scaler").bounding_box()
+    assert box and slide and box["width"] > 100 and box["x"] >= slide["x"] + slide["width"] - 1  # beside it
+    assert notes.inner_text().strip() == "Notes of slide 2, rewritten."
+
+
 def test_inserting_before_the_current_slide_keeps_it_on_screen(page, served: DevServer) -> None:
     open_deck(page, served, "#5")
     write(served.course, "01-first.md", deck(["New A", *TITLES[:2], "New B", *TITLES[2:]]))
