@@ -4,8 +4,9 @@
     python3 bench/watch_idle.py [--files 1000] [--seconds 10]
 
 Makes a course of `--files` files (sessions, images and lab files in 50 folders) in a temporary
-folder, then for each way of watching (the operating system's file events, notify.py, and
-polling every 25 ms, watch.py) runs the watcher alone in a thread of this process for
+folder, then for each way of watching (the operating system's file events, notify.py; the same
+with a link loop and a link to `/` in the slides folder, where each real folder is watched by
+itself; and polling every 25 ms, watch.py) runs the watcher alone in a thread of this process for
 `--seconds` seconds with no change, and reports the CPU it used as a share of one core (this
 process's user + system time over the wall time). Then it checks that a save is still seen:
 two saves of the same size in the same millisecond (the second given the first one's time stamp),
@@ -92,11 +93,17 @@ def main() -> int:
         slides = make_course(folder, args.files)
         print(f"course: {sum(1 for p in slides.rglob('*') if p.is_file())} files in "
               f"{sum(1 for p in slides.rglob('*') if p.is_dir())} folders; idle for {args.seconds:g} s each")
-        for poll in (False, True):
+        for poll, links in ((False, False), (False, True), (True, False)):
+            if links:  # a loop and a link to /: each real folder watched by itself
+                (slides / "again").symlink_to(".")
+                (slides / "root").symlink_to("/")
             share, how, batches = idle_share(slides, poll, args.seconds)
+            for link in ("again", "root") if links else ():
+                (slides / link).unlink()
             caught = batches[-1] == {Path("caught")}
             verdict = "under" if share < TARGET else "OVER"
-            print(f"  {how:8s} idle CPU {share:5.2f}% of one core ({verdict} {TARGET:g}%); "
+            how += " (links)" if links else ""
+            print(f"  {how:16s} idle CPU {share:5.2f}% of one core ({verdict} {TARGET:g}%); "
                   f"a second save in the same millisecond: {'seen' if caught else 'MISSED'}")
     finally:
         shutil.rmtree(folder, ignore_errors=True)

@@ -9,10 +9,12 @@ swap files are ignored as the poller ignores them (watch.IGNORED). Events are co
 rebuild runs, so the last save always gets built; a burst of saves within `quiet` seconds of
 each other gives one rebuild.
 
-Polling is used instead with `serve --poll`, when the platform gives no events (a network share,
-an exhausted inotify limit), and when a watched folder holds a symbolic link to a folder: the
-events would follow it anywhere (a link to `/`), while the poller follows links only into the
-course.
+A symbolic link to a folder would be followed by recursive events anywhere (a link to `/`); when
+the folders hold one, each real folder the poller would walk (links followed only into the
+course, a loop walked once) is watched by itself instead, not recursively.
+
+Polling is used instead with `serve --poll`, and when the platform gives no events (a network
+share, an exhausted inotify limit).
 """
 
 from __future__ import annotations
@@ -63,17 +65,30 @@ class Notified:
         return not ignored(os.path.basename(path))
 
     def run(self, handle: Callable[[set[Path]], None], stop: threading.Event, quiet: float) -> None:
-        """Call `handle(paths)` once per burst of changes until `stop` is set."""
+        """Call `handle(paths)` once per burst of changes until `stop` is set.
+
+        Folders without links are watched whole (recursively). When they hold a link to a folder,
+        each real folder a poll would walk is watched on its own (not recursively: the events do
+        not follow the links), and the set is read again when a folder or a link comes or goes."""
+        while not stop.is_set():
+            linked = linked_folder(self.folders) is not None
+            folders = self.watcher.real_folders() if linked else self.folders
+            if not self._watch(folders, not linked, handle, stop, quiet):
+                return
+
+    def _watch(self, folders: tuple[Path, ...], recursive: bool, handle: Callable[[set[Path]], None],
+               stop: threading.Event, quiet: float) -> bool:
+        """Watch `folders` until `stop` is set (False), or until the real folders changed (True)."""
         import watchfiles
 
-        step, first = max(1, round(quiet * 1000)), True
-        for changes in watchfiles.watch(*self.folders, watch_filter=self.keep, debounce=LONGEST_BURST_MS, step=step,
+        step, first, known = max(1, round(quiet * 1000)), True, set(folders)
+        for changes in watchfiles.watch(*folders, watch_filter=self.keep, debounce=LONGEST_BURST_MS, step=step,
                                         stop_event=stop, rust_timeout=FILES_EVERY_MS, yield_on_timeout=True,
-                                        raise_interrupt=False, ignore_permission_denied=True):
+                                        raise_interrupt=False, ignore_permission_denied=True, recursive=recursive):
             if stop.is_set():
-                return
-            # The events start a moment after the server does: the first time round, one poll of
-            # everything finds what changed since the watcher took its stamps.
+                return False
+            # The events start a moment after the server does (or after the folders were read
+            # again): the first time round, one poll of everything finds what changed meanwhile.
             found = {Path(path) for _, path in changes} | (self.watcher.poll() if first else self.watcher.poll_files())
             first = False
             if not found:
@@ -83,6 +98,12 @@ class Notified:
             except Exception:  # keep watching whatever one rebuild did
                 if not stop.is_set():
                     log.exception("rebuild failed")
+            if recursive and any(path.is_symlink() and path.is_dir() for path in found):
+                return True  # a link to a folder came: from now on, the real folders one by one
+            if not recursive and any(path in known or path.is_dir() for path in found) \
+                    and set(self.watcher.real_folders()) != known:
+                return True
+        return False
 
 
 def watch_course(watcher: Watcher, handle: Callable[[set[Path]], None], stop: threading.Event, *,
@@ -91,18 +112,14 @@ def watch_course(watcher: Watcher, handle: Callable[[set[Path]], None], stop: th
     """Watch until `stop` is set: with file events unless `poll` (or they cannot be had).
     `started` is told which: `events` or `polling` (and why)."""
     if not poll:
-        link = linked_folder(watcher.folders)
-        if link is None:
-            try:
-                notified = Notified(watcher)
-                started("events")
-                notified.run(handle, stop, SETTLE_S)
+        try:
+            notified = Notified(watcher)
+            started("events")
+            notified.run(handle, stop, SETTLE_S)
+            return
+        except (ImportError, OSError, RuntimeError) as error:  # no events here: poll
+            if stop.is_set():
                 return
-            except (ImportError, OSError, RuntimeError) as error:  # no events here: poll
-                if stop.is_set():
-                    return
-                log.warning("file events are not available (%s): polling the course instead", error)
-        else:
-            log.info("%s links to a folder: polling the course instead of file events", link)
+            log.warning("file events are not available (%s): polling the course instead", error)
     started("polling")
     run_watch(watcher.poll, handle, stop, interval, quiet)

@@ -112,9 +112,19 @@ class Watcher:
             self._walk(folder, now, found, changed, seen)
         return found
 
-    def _walk(self, top: Path, now: int, found: dict[Path, Stamp], changed: set[Path],
-              seen: set[tuple[int, int]]) -> None:
-        """Every file below `top`, each real folder once (`seen`: device and inode of those visited)."""
+    def real_folders(self) -> tuple[Path, ...]:
+        """The real folders a poll walks (each once, links followed as a poll follows them): where
+        file events are asked for when the folders hold links (notify.py)."""
+        walked: list[Path] = []
+        seen: set[tuple[int, int]] = set()
+        for folder in self.folders:
+            self._walk(folder, 0, None, set(), seen, walked)
+        return tuple(walked)
+
+    def _walk(self, top: Path, now: int, found: dict[Path, Stamp] | None, changed: set[Path],
+              seen: set[tuple[int, int]], walked: list[Path] | None = None) -> None:
+        """Every file below `top`, each real folder once (`seen`: device and inode of those visited);
+        with `found` None only the folders (listed in `walked`)."""
         try:
             stat = os.stat(top)
         except OSError:
@@ -125,6 +135,8 @@ class Watcher:
             if (stat.st_dev, stat.st_ino) in seen:
                 continue
             seen.add((stat.st_dev, stat.st_ino))
+            if walked is not None:
+                walked.append(folder)
             try:
                 with os.scandir(folder) as listing:
                     entries = list(listing)
@@ -140,9 +152,9 @@ class Watcher:
                             folders.append((path, entry.stat()))
                         elif (target := self._followed(path)) is not None:
                             folders.append((target, entry.stat()))
-                        else:
+                        elif found is not None:
                             self._visit(path, entry.stat(follow_symlinks=False), now, found, changed)
-                    elif entry.is_file():
+                    elif entry.is_file() and found is not None:
                         self._visit(path, entry.stat(), now, found, changed)
                 except OSError:
                     continue

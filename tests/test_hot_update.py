@@ -256,19 +256,56 @@ def test_a_burst_of_saves_is_one_batch(tmp_path: Path) -> None:
         thread.join(5)
 
 
-def test_a_folder_with_a_link_to_a_folder_is_polled(tmp_path: Path) -> None:
-    folder = tmp_path / "slides"
+def _inotify_watches() -> int:
+    """How many inotify watches this process holds (Linux: the `inotify wd:` lines of its fds)."""
+    count = 0
+    for fd in os.listdir("/proc/self/fdinfo"):
+        try:
+            count += Path(f"/proc/self/fdinfo/{fd}").read_text().count("inotify wd:")
+        except OSError:
+            continue
+    return count
+
+
+@pytest.mark.skipif(not Path("/proc/self/fdinfo").is_dir(), reason="counts inotify watches through Linux's /proc")
+def test_folders_with_links_are_watched_by_events_that_do_not_follow_links_out(tmp_path: Path) -> None:
+    """A link to `/`, a loop and a link into the course: events still (no polling), one watch per
+    real folder of the course, saves seen wherever the links lead inside it, new folders too."""
+    folder, shared = tmp_path / "slides", tmp_path / "shared"
     (folder / "deep").mkdir(parents=True)
+    shared.mkdir()
     assert linked_folder([folder]) is None
     (folder / "deep" / "root").symlink_to("/")
-    assert linked_folder([folder]) == folder / "deep" / "root"
-    watcher = Watcher([folder])
+    (folder / "again").symlink_to(".")
+    (folder / "shared").symlink_to(shared)
+    assert linked_folder([folder]) is not None
+    watcher = Watcher([folder], within=[tmp_path])
+    assert set(watcher.real_folders()) == {folder, folder / "deep", shared}
+    batches: list[set[Path]] = []
     stop = threading.Event()
     how: list[str] = []
-    thread = threading.Thread(target=watch_course, args=(watcher, lambda batch: None, stop), daemon=True,
+    before = _inotify_watches()
+    thread = threading.Thread(target=watch_course, args=(watcher, batches.append, stop), daemon=True,
                               kwargs={"started": how.append})
     thread.start()
-    eventually(lambda: how, timeout=5)
-    stop.set()
-    thread.join(5)
-    assert how == ["polling"]
+    try:
+        eventually(lambda: how == ["events"], timeout=5)
+        time.sleep(0.5)
+        assert 0 < _inotify_watches() - before <= 10       # the link to / is not followed
+        (folder / "deep" / "one.md").write_text("one")
+        eventually(lambda: any(folder / "deep" / "one.md" in batch for batch in batches), timeout=5)
+        (shared / "lab.py").write_text("print(1)\n")          # reached only through the link
+        eventually(lambda: any(shared / "lab.py" in batch for batch in batches), timeout=5)
+        (folder / "new").mkdir()                             # a folder that came later: watched too
+        eventually(lambda: any(folder / "new" in batch for batch in batches), timeout=5)
+        time.sleep(0.3)
+        (folder / "new" / "two.md").write_text("two")
+        eventually(lambda: any(folder / "new" / "two.md" in batch for batch in batches), timeout=5)
+        time.sleep(0.3)
+        count = len(batches)
+        (folder / "new" / "two.md").write_text("two, saved")
+        eventually(lambda: any(folder / "new" / "two.md" in batch for batch in batches[count:]), timeout=5)
+    finally:
+        stop.set()
+        thread.join(5)
+    assert how == ["events"]

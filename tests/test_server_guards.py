@@ -235,6 +235,7 @@ def test_the_watcher_visits_each_real_folder_once(tmp_path: Path) -> None:
         real / "01-a.md", real / "img" / "a.png", course.resolve() / "common" / "shared.css",
         real / "git", real / "outside", real / "root",   # links out of reach are watched as links
     }
+    assert sorted(watcher.real_folders()) == sorted([real, real / "img", course.resolve() / "common"])
     assert watcher.poll() == set()
     (course / "common" / "shared.css").write_text("p { color: red }")
     os.utime(course / "common" / "shared.css", ns=(1, 1))
