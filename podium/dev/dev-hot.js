@@ -15,23 +15,37 @@
   function hotUpdate(message) {
     var podium = api(), old = slides();
     if (!podium || typeof podium.replaceSlides !== "function" || message.base !== config.version) return reload();
-    var nodes = [];
+    var nodes = [], fresh = [];
     for (var i = 0; i < message.slides.length; i++) {
       var item = message.slides[i];
       var node = typeof item === "number" ? old[item] : fragment(String(item));
       if (!node) return reload();
       nodes.push(node);
+      if (typeof item !== "number") fresh.push(node);
     }
     try {
       podium.replaceSlides(nodes, message);
     } catch (error) {
       return reload();
     }
+    fresh.forEach(runScripts);
     if (message.assets && message.assets.length) reloadAssets(message.assets);
     config.version = message.version;
     config.errors = message.errors || [];
     errors(config.errors);
     document.dispatchEvent(new CustomEvent("podium:updated", {detail: {slides: nodes.length}}));
+  }
+
+  /* A new slide's own scripts, run as a fresh page would run them (HTML parsed into a template
+     leaves them inert): each is put in again as a new element, in the slide's order. */
+  function runScripts(node) {
+    Array.prototype.forEach.call(node.querySelectorAll("script"), function (inert) {
+      var script = document.createElement("script");
+      Array.prototype.forEach.call(inert.attributes, function (a) { script.setAttribute(a.name, a.value); });
+      script.text = inert.text;
+      if (script.src) script.async = false;                 /* in order, as the parser would */
+      inert.replaceWith(script);
+    });
   }
 
   /* The page's images, posters and backgrounds whose files changed (`paths`: URL paths), loaded

@@ -111,6 +111,20 @@ def test_a_handout_shows_the_edited_notes_beside_their_slide(page, served: DevSe
     assert notes.inner_text().strip() == "Notes of slide 2, rewritten."
 
 
+def test_a_new_slides_scripts_run_as_on_a_fresh_page(page, served: DevServer) -> None:
+    script = "<script>(window.__ran = window.__ran || []).push('{}')</script>"
+    write(served.course, "01-first.md", deck(TITLES).replace("Text of slide 4.", script.format("4 first")))
+    served.wait_for(r"^rebuilt .*01-first\.md")
+    open_deck(page, served, "#2")
+    assert page.evaluate("window.__ran") == ["4 first"]
+    write(served.course, "01-first.md", deck(TITLES).replace("Text of slide 4.", script.format("4 saved"))
+          .replace("Text of slide 2.", "Slide 2, rewritten."))
+    page.wait_for_function("window.__ran.length === 2")
+    page.wait_for_function("document.querySelector('#slide-container-2').textContent.includes('rewritten')")
+    assert same_page(page) and page.evaluate("window.__ran") == ["4 first", "4 saved"]  # slide 2 has none
+    assert marks(page) == [0, None, 2, None, 4, 5, 6, 7, 8, 9]
+
+
 def test_inserting_before_the_current_slide_keeps_it_on_screen(page, served: DevServer) -> None:
     open_deck(page, served, "#5")
     write(served.course, "01-first.md", deck(["New A", *TITLES[:2], "New B", *TITLES[2:]]))
