@@ -81,6 +81,24 @@
         `${holder} falls ${Math.round(Math.max(dx, dy))} px outside the slide`);
     });
 
+    /* text that runs into the slide number (a layout's footer on a `right` slide) */
+    const number = content.querySelector('.remark-slide-number');
+    const N = !tall && number && shown(number) && number.textContent.trim() ? number.getBoundingClientRect() : null;
+    const into = new Set();
+    texts.forEach(node => {
+      const parent = node.parentElement;
+      if (!N || parent.closest('.remark-slide-number') || into.has(parent) || outside.has(parent)) return;
+      const range = document.createRange();
+      range.selectNodeContents(node);
+      const overlap = Math.max(0, ...Array.from(range.getClientRects(), r => {
+        const dx = Math.min(r.right, N.right) - Math.max(r.left, N.left);
+        return Math.min(r.bottom, N.bottom) - Math.max(r.top, N.top) > EPSILON ? dx : 0;
+      }));
+      if (overlap <= EPSILON) return;
+      into.add(parent);
+      report('overlap', parent, overlap, `the text "${excerpt(parent)}" runs ${Math.round(overlap)} px into the slide number`);
+    });
+
     contrast(texts, report);
     return found;
   }

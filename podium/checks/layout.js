@@ -3,7 +3,8 @@
  * Evaluated by checks/layout.py in headless Chromium on a page built with source lines on its
  * elements (`data-podium-line`, counted from 0 in the slide's text; a code block's `pre` also has
  * `data-podium-code`, the line of its first code line). Returns one finding per problem:
- * {slide: index, rule: 'overflow' | 'overflow-x' | 'contrast', line: N or null, amount, message}.
+ * {slide: index, rule: 'overflow' | 'overflow-x' | 'overlap' | 'contrast', line: N or null, amount,
+ * message}.
  *
  * - overflow: the content reaches into the slide's bottom padding or past it (remark's table cell
  *   grows, and the padding and the slide number leave the slide); the finding names the first
@@ -11,6 +12,7 @@
  * - overflow-x: an element reaches past the slide's edge, or a code box scrolls; the finding names
  *   the first code line, image, word or table that is too wide.
  * - Text positioned out of the flow (footers, the slide number) that falls outside the slide.
+ * - overlap: text that runs into the slide number (a footer that a `right` slide aligns right).
  * - contrast: text whose contrast with what is behind it is below WCAG AA (4.5:1, 3:1 for large
  *   text). Syntax colours inside a highlighted block are the style's own and are not judged; the
  *   block's own text colour is. The slide number is left out (remark draws it at half opacity).

@@ -5,7 +5,8 @@ The decks are rendered as `build` renders them, with each element's source line 
 (908x681 for 4:3) and a script (`layout.js` and the parts after it, SCRIPT_PARTS) lays every slide
 out at scale 1 at once and reports, per slide, content taller or wider than the slide (rules
 `overflow`, `overflow-x`: by how many pixels, and which element is the first that does not fit),
-text out of the flow outside the slide, and text whose contrast is below WCAG AA (`contrast`).
+text out of the flow outside the slide, text that runs into the slide number (`overlap`), and
+text whose contrast is below WCAG AA (`contrast`).
 The findings come back as diagnostics at the file line of the element. Nothing leaves the machine:
 the pages are read from file:// and every other request is refused (a remote image is laid out as
 a missing one).
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-RULES = ("overflow", "overflow-x", "contrast")
+RULES = ("overflow", "overflow-x", "overlap", "contrast")
 SKIPPED = "layout-skipped"
 """The rule of the one note saying the layout checks could not run."""
 SCRIPT_PARTS = ("layout.js", "layout-element.js", "layout-contrast.js", "layout-measure.js")

@@ -311,3 +311,36 @@ def test_api_and_change_event(page, deck_url, drill_site):
     page.evaluate("__off(); podium.setPresenter(false)")
     assert page.evaluate("[podium.current(), podium.presenter(), __seen.length]") == [5, False, 5]
     assert page.evaluate("location.hash") == "#6"
+
+
+NUMBER_OVERLAPS = """() => {
+  const found = [];
+  for (let i = 0; i < podium.count(); i++) {
+    podium.goto(i);
+    const slide = document.querySelector('.remark-slides-area > .remark-visible .remark-slide-content');
+    const number = slide.querySelector('.remark-slide-number');
+    if (!number || !number.textContent.trim()) continue;
+    const n = number.getBoundingClientRect();
+    const walker = document.createTreeWalker(slide, NodeFilter.SHOW_TEXT);
+    for (let text = walker.nextNode(); text; text = walker.nextNode()) {
+      if (!text.textContent.trim() || number.contains(text)) continue;
+      const range = document.createRange();
+      range.selectNodeContents(text);
+      for (const r of range.getClientRects()) {
+        if (r.width && r.left < n.right && r.right > n.left && r.top < n.bottom && r.bottom > n.top)
+          found.push([i + 1, text.textContent.trim().slice(0, 40)]);
+      }
+    }
+  }
+  return found;
+}"""
+
+
+def test_no_text_of_the_bundled_course_runs_into_a_slide_number(page, http_base, bundled_site):
+    """The footers of the course's layouts stay clear of the number on every slide, `right` and
+    `center` slides too."""
+    decks = sorted(p.parent.name for p in bundled_site.glob("*/index.html"))
+    assert len(decks) >= 2
+    for deck in decks:
+        open_deck(page, f"{http_base(bundled_site)}{deck}/")
+        assert page.evaluate(NUMBER_OVERLAPS) == [], deck
