@@ -251,13 +251,16 @@ class ReloadSocket(HostChecked, LiveReloadHandler):
         layout, live = self.settings.get("podium_layout"), self.settings.get("podium_live")
         if data.get("command") != "info" or live is None:
             return
-        # `page`: the page's path as the server names it (the leader's copy in follow mode is under a prefix).
-        path = unquote(data["page"] if isinstance(data.get("page"), str) else urlsplit(str(data.get("url", ""))).path)
+        # `page`: the page's path as the server names it (the leader's copy in follow mode is under a
+        # prefix, and its versions are the trainer's build's, not `live`'s: they are not compared).
+        address = unquote(urlsplit(str(data.get("url", ""))).path)
+        address = address[: -len("index.html")] if address.endswith("/index.html") else address
+        path = unquote(data["page"]) if isinstance(data.get("page"), str) else address
         stem = page_of(path.lstrip("/"), live.index, ROOT in live.stems)
         if not stem:
             return
         version = data.get("version")
-        if isinstance(version, int) and version != live.versions.get(stem, 0):
+        if isinstance(version, int) and path == address and version != live.versions.get(stem, 0):
             # The page was written again after this one was served, and its socket was not open to hear it.
             self.write_message({"command": "reload", "path": "/" if stem == ROOT else f"/{stem}/",
                                 "liveCSS": False, "liveImg": False})

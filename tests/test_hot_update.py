@@ -131,9 +131,10 @@ def test_an_update_from_an_unknown_shape_replaces_every_slide(live: LiveBuild) -
     assert all(isinstance(item, str) for item in message["slides"]) and len(message["slides"]) == 4
 
 
-def _told_on_connecting(port: int, page: str, version: int) -> list[dict]:
-    """What the reload socket says to a page of `page` showing `version` as it opens (livereload's
-    hello and info, as dev-reload.js sends them), in the half second after."""
+def _told_on_connecting(port: int, page: str, version: int, address: str = "") -> list[dict]:
+    """What the reload socket says to a page of `page` (at URL path `address`, else `page`) showing
+    `version` as it opens (livereload's hello and info, as dev-reload.js sends them), in the half
+    second after."""
     import asyncio
     import json
 
@@ -144,7 +145,7 @@ def _told_on_connecting(port: int, page: str, version: int) -> list[dict]:
         url = f"ws://127.0.0.1:{port}/__podium__/livereload"
         connection = await websocket_connect(HTTPRequest(url, headers={"Origin": f"http://127.0.0.1:{port}"}))
         await connection.write_message(json.dumps({"command": "hello", "protocols": []}))
-        await connection.write_message(json.dumps({"command": "info", "url": f"http://127.0.0.1:{port}{page}",
+        await connection.write_message(json.dumps({"command": "info", "url": f"http://127.0.0.1:{port}{address or page}",
                                                    "plugins": {}, "page": page, "version": version}))
         told = []
         try:
@@ -176,6 +177,28 @@ def test_a_page_whose_socket_opened_after_a_save_is_told_to_reload(course: Path)
         reload = {"command": "reload", "path": "/01-first/", "liveCSS": False, "liveImg": False}
         assert reload in _told_on_connecting(server.port, "/01-first/", served)
         assert not [m for m in _told_on_connecting(server.port, "/01-first/", current) if m["command"] == "reload"]
+    finally:
+        server.stop()
+
+
+def test_in_follow_mode_only_the_students_pages_are_compared_with_the_students_copy(course: Path) -> None:
+    """`serve --follow`: the students' pages and the socket are the students' copy's; the leader's
+    pages (under /lead/TOKEN/) carry the trainer's build's versions, never taken for stale."""
+    import re
+
+    path = write(course, "01-first.md", session("First"))
+    server = DevServer(course, "--follow", "--host", "127.0.0.1")
+    try:
+        lead = re.search(r"/lead/[^/]+/", server.wait_for(r"lead from (http://\S+)").group(1)).group(0)
+        path.write_text(session("First", word="Saved"), encoding="utf-8")
+        eventually(lambda: "Saved 3 of First" in server.text("/01-first/"))
+        student = dev_state(server.text("/01-first/"))["version"]
+        leader = dev_state(server.text(f"{lead}01-first/"))["version"]
+        reload = {"command": "reload", "path": "/01-first/", "liveCSS": False, "liveImg": False}
+        assert reload in _told_on_connecting(server.port, "/01-first/", student - 1)
+        assert reload not in _told_on_connecting(server.port, "/01-first/", student)
+        for shown in (leader, leader + 7):
+            assert reload not in _told_on_connecting(server.port, "/01-first/", shown, f"{lead}01-first/")
     finally:
         server.stop()
 
