@@ -3,6 +3,7 @@ livebuild.py), and the file events that see the saves (notify.py)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import threading
@@ -148,11 +149,9 @@ def _told_on_connecting(port: int, page: str, version: int, address: str = "") -
         await connection.write_message(json.dumps({"command": "info", "url": f"http://127.0.0.1:{port}{address or page}",
                                                    "plugins": {}, "page": page, "version": version}))
         told = []
-        try:
+        with contextlib.suppress(asyncio.TimeoutError):  # read until the socket goes quiet
             while (text := await asyncio.wait_for(connection.read_message(), 0.5)) is not None:
                 told.append(json.loads(text))
-        except asyncio.TimeoutError:
-            pass
         connection.close()
         return told
 
@@ -223,13 +222,9 @@ def test_a_save_in_the_same_millisecond_as_the_last_one_is_built(course: Path, f
         server.stop()
 
 
-def test_file_events_see_saves_renames_and_deletions_and_ignore_editor_files(tmp_path: Path) -> None:
-    folder = tmp_path / "slides"
-    folder.mkdir()
-    (folder / "one.md").write_text("one")
-    outside = tmp_path / "course.toml"
-    outside.write_text("a = 1\n")
-    watcher = Watcher([folder], [outside])
+@contextlib.contextmanager
+def watching(watcher: Watcher, settle: float = 0.3):
+    """`watch_course` in a thread, with file events: yields the list of batches it reports."""
     batches: list[set[Path]] = []
     stop = threading.Event()
     how: list[str] = []
@@ -238,7 +233,21 @@ def test_file_events_see_saves_renames_and_deletions_and_ignore_editor_files(tmp
     thread.start()
     try:
         eventually(lambda: how == ["events"], timeout=5)
-        time.sleep(0.3)
+        time.sleep(settle)
+        yield batches
+    finally:
+        stop.set()
+        thread.join(5)
+    assert how == ["events"]
+
+
+def test_file_events_see_saves_renames_and_deletions_and_ignore_editor_files(tmp_path: Path) -> None:
+    folder = tmp_path / "slides"
+    folder.mkdir()
+    (folder / "one.md").write_text("one")
+    outside = tmp_path / "course.toml"
+    outside.write_text("a = 1\n")
+    with watching(Watcher([folder], [outside])) as batches:
         for name in (".one.md.swp", "one.md~", "4913", "#one.md#"):
             (folder / name).write_text("editor")
         (folder / "one.md").write_text("one, saved")
@@ -251,9 +260,6 @@ def test_file_events_see_saves_renames_and_deletions_and_ignore_editor_files(tmp
         eventually(lambda: any(outside.resolve() in batch for batch in batches), timeout=5)
         seen = {path.name for batch in batches for path in batch}
         assert not seen & {".one.md.swp", "one.md~", "4913", "#one.md#"}, seen
-    finally:
-        stop.set()
-        thread.join(5)
 
 
 def test_a_burst_of_saves_is_one_batch(tmp_path: Path) -> None:
@@ -304,16 +310,8 @@ def test_folders_with_links_are_watched_by_events_that_do_not_follow_links_out(t
     assert linked_folder([folder]) is not None
     watcher = Watcher([folder], within=[tmp_path])
     assert set(watcher.real_folders()) == {folder, folder / "deep", shared}
-    batches: list[set[Path]] = []
-    stop = threading.Event()
-    how: list[str] = []
     before = _inotify_watches()
-    thread = threading.Thread(target=watch_course, args=(watcher, batches.append, stop), daemon=True,
-                              kwargs={"started": how.append})
-    thread.start()
-    try:
-        eventually(lambda: how == ["events"], timeout=5)
-        time.sleep(0.5)
+    with watching(watcher, settle=0.5) as batches:
         assert 0 < _inotify_watches() - before <= 10       # the link to / is not followed
         (folder / "deep" / "one.md").write_text("one")
         eventually(lambda: any(folder / "deep" / "one.md" in batch for batch in batches), timeout=5)
@@ -328,7 +326,3 @@ def test_folders_with_links_are_watched_by_events_that_do_not_follow_links_out(t
         count = len(batches)
         (folder / "new" / "two.md").write_text("two, saved")
         eventually(lambda: any(folder / "new" / "two.md" in batch for batch in batches[count:]), timeout=5)
-    finally:
-        stop.set()
-        thread.join(5)
-    assert how == ["events"]
